@@ -1,0 +1,206 @@
+"""Shape checks shared by every negsim file format.
+
+A :class:`Checker` walks located YAML nodes, collects every problem it finds
+(never just the first), and hands back plain Python values for the parts
+that are well formed. Format modules (``scenario``, later variants and
+exercises) declare their keys and call these helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+from .errors import Loc, Problem, ScenarioError, did_you_mean
+from .guards import Guard, GuardError, compile_guard
+from .yamlsource import Map, Node, Scalar, Seq, type_name
+
+ID = re.compile(r"^[a-z][a-z0-9_]*\Z")
+SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
+OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})\Z")
+
+
+class Checker:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    # --- reporting ----------------------------------------------------------
+    def error(self, where: Node | Loc, message: str) -> None:
+        loc = where if isinstance(where, Loc) else where.loc
+        self.problems.append(Problem(loc, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            unique = dict.fromkeys(self.problems)
+            raise ScenarioError(sorted(unique, key=lambda p: (p.loc.line, p.loc.col)))
+
+    # --- shapes -------------------------------------------------------------
+    def mapping(self, node: Node | None, what: str) -> Map | None:
+        if node is None:
+            return None
+        if isinstance(node, Map):
+            return node
+        self.error(node, f"{what} must be a mapping (key: value lines), not {_kind(node)}")
+        return None
+
+    def sequence(self, node: Node | None, what: str) -> Seq | None:
+        if node is None:
+            return None
+        if isinstance(node, Seq):
+            return node
+        self.error(node, f"{what} must be a list ('- item' lines), not {_kind(node)}")
+        return None
+
+    def keys(self, node: Map, what: str, required: Iterable[str], optional: Iterable[str]) -> None:
+        """Report unknown keys (with a did-you-mean) and missing required ones."""
+        required = tuple(required)
+        allowed = set(required) | set(optional)
+        present = set()
+        for key, _ in node.items:
+            name = key.value
+            if not isinstance(name, str):
+                self.error(key, f"{what}: key {key.text!r} must be a word, not {type_name(name)}")
+                continue
+            present.add(name)
+            if name not in allowed:
+                hint = did_you_mean(name, sorted(allowed))
+                if not hint:
+                    hint = "; allowed keys: " + ", ".join(sorted(allowed))
+                self.error(key, f"unknown key '{name}' in {what}{hint}")
+        for name in required:
+            if name not in present:
+                self.error(node, f"{what} is missing the required key '{name}'")
+
+    def identifier(self, key: Scalar, what: str, pattern: re.Pattern[str] = ID) -> str | None:
+        name = key.value
+        if isinstance(name, str) and pattern.match(name):
+            return name
+        rule = (
+            "lowercase letters, digits and '_', starting with a letter"
+            if pattern is ID
+            else "lowercase letters, digits, '-', '_' and '.'"
+        )
+        self.error(key, f"{what} '{key.text}' is not a valid id: use {rule}")
+        return None
+
+    def text(self, node: Node | None, what: str, *, allow_empty: bool = False) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            if not allow_empty and not node.value.strip():
+                self.error(node, f"{what} is empty")
+                return None
+            return node.value
+        if isinstance(node, Scalar) and node.value is not None and not isinstance(node.value, bool):
+            return node.text  # numbers and dates read as text where text is expected
+        self.error(node, f"{what} must be text, not {_kind(node)}")
+        return None
+
+    def texts(self, node: Node | None, what: str) -> tuple[str, ...] | None:
+        """One string or a list of strings."""
+        if node is None:
+            return None
+        if isinstance(node, Seq):
+            out = []
+            for item in node.items:
+                value = self.text(item, what)
+                if value is not None:
+                    out.append(value)
+            return tuple(out)
+        value = self.text(node, what)
+        return None if value is None else (value,)
+
+    def boolean(self, node: Node | None, what: str) -> bool | None:
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and isinstance(node.value, bool):
+            return node.value
+        self.error(node, f"{what} must be true or false, not {_kind(node)}")
+        return None
+
+    def offset(self, node: Node | None, what: str) -> timezone | None:
+        if node is None:
+            return None
+        text = node.text if isinstance(node, Scalar) else ""
+        if text in ("Z", "UTC"):
+            return timezone.utc
+        m = OFFSET.match(text)
+        if m and int(m.group(2)) <= 14 and int(m.group(3)) < 60:
+            minutes = int(m.group(2)) * 60 + int(m.group(3))
+            return timezone(timedelta(minutes=-minutes if m.group(1) == "-" else minutes))
+        self.error(node, f"{what} must be a UTC offset such as \"+02:00\" (in quotes), not {_shown(node)}")
+        return None
+
+    def local_time(self, node: Node | None, tz: timezone | None, what: str) -> datetime | None:
+        if node is None:
+            return None
+        text = node.text if isinstance(node, Scalar) else ""
+        try:
+            when: datetime | None = datetime.fromisoformat(text)
+        except ValueError:
+            when = None
+        if when is None or len(text) <= 10:
+            self.error(
+                node, f"{what} must be a local date and time such as 2016-12-14T05:00, not {_shown(node)}"
+            )
+            return None
+        if tz is None:
+            return None
+        if when.tzinfo is None:
+            return when.replace(tzinfo=tz)
+        if when.utcoffset() != tz.utcoffset(None):
+            self.error(
+                node,
+                f"{what} has the offset {when.strftime('%z')[:3]}:{when.strftime('%z')[3:]} but the scenario's "
+                f"timezone is {_fmt(tz)}; write local times without an offset",
+            )
+            return None
+        return when.astimezone(tz)
+
+    def guard(
+        self, node: Node | None, types: dict[str, str], states: frozenset[str], what: str
+    ) -> Guard | None:
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and isinstance(node.value, bool):
+            source = "true" if node.value else "false"
+        elif isinstance(node, Scalar) and isinstance(node.value, str):
+            source = node.value
+        else:
+            self.error(node, f"{what} must be a guard expression such as 'not shelling', not {_kind(node)}")
+            return None
+        try:
+            return compile_guard(source, types, states)
+        except GuardError as exc:
+            self.error(_guard_loc(node, exc.offset), f"{what}: {exc.message}")
+            return None
+
+
+def _guard_loc(node: Scalar, offset: int) -> Loc:
+    """Point inside a one-line guard where possible; else at its start."""
+    if "\n" in node.text or node.style in ("|", ">"):
+        return node.loc
+    if node.style in ("'", '"'):
+        return node.loc.shifted(offset + 1)
+    return node.loc.shifted(offset)
+
+
+def _fmt(tz: timezone) -> str:
+    from .model import format_offset
+
+    return format_offset(tz)
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return f"{type_name(node.value)} {_shown(node)}" if node.value is not None else "empty (null)"
+    return f"a {node.kind}"
+
+
+def _shown(node: Node) -> str:
+    if isinstance(node, Scalar):
+        text = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+        return repr(text)
+    return f"a {node.kind}"

@@ -1,0 +1,174 @@
+"""Run a scenario's timeline on a ``transitions`` state machine.
+
+This is the only module that imports ``transitions``. An :class:`Engine`
+builds one Machine per scenario and reuses it for every run. The Machine is
+given compiled guard callables, never strings: ``transitions`` resolves
+string callbacks as model attributes or dotted import paths, and scenario
+text must never reach that.
+
+Each transition gets one condition callable that checks the transition's own
+guard and every active condition of every consenting party, without
+stopping at the first failure, so a blocked step reports all of its reasons.
+"""
+
+from __future__ import annotations
+
+from .errors import RunError
+from .guards import GuardRuntimeError
+from .model import Scenario, Transition
+from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace
+
+
+class _Model:
+    """The object whose ``state`` the Machine moves; it has nothing else."""
+
+    state: str
+
+
+class Engine:
+    """A scenario compiled onto a ``transitions`` Machine, ready to run many times.
+
+    Not thread-safe: each thread (or process) should build its own Engine.
+    """
+
+    def __init__(self, scenario: Scenario):
+        from transitions import Machine
+
+        self.scenario = scenario
+        self._env: dict[str, object] = {}
+        self._active: dict[str, set[str]] = {pid: set() for pid in scenario.parties}
+        self._fails: list[Block] = []
+        self._start_facts = {fid: f.value for fid, f in scenario.facts.items()}
+        self._start_active = {
+            pid: {cid for cid, c in p.conditions.items() if c.active} for pid, p in scenario.parties.items()
+        }
+        self._model = _Model()
+        self.machine = Machine(
+            model=self._model,
+            states=list(scenario.states),
+            transitions=[
+                {
+                    "trigger": t.trigger,
+                    "source": list(t.sources),
+                    "dest": t.dest,
+                    "conditions": [self._condition(t)],
+                }
+                for t in scenario.transitions
+            ],
+            initial=scenario.initial,
+            auto_transitions=False,
+            send_event=False,
+        )
+        self._events = {name: self.machine.events[name] for name in scenario.triggers}
+
+    def _condition(self, t: Transition):  # noqa: ANN202 - a closure handed to transitions
+        env, active, fails = self._env, self._active, self._fails
+        guard = t.when.fn if t.when else None
+        guard_block = Block(None, None, t.text or f"the guard of transition '{t.trigger}'", t.when.text) if t.when else None
+        checks = [
+            (pid, cid, cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
+            for pid in t.consent
+            for cid, cond in self.scenario.parties[pid].conditions.items()
+        ]
+
+        def condition() -> bool:
+            ok = True
+            if guard is not None and not guard(env):
+                fails.append(guard_block)  # type: ignore[arg-type]
+                ok = False
+            for pid, cid, when, block in checks:
+                if cid in active[pid] and not when(env):
+                    fails.append(block)
+                    ok = False
+            return ok
+
+        return condition
+
+    def run(self) -> Trace:
+        """Replay the whole timeline once from the scenario's starting facts."""
+        from . import __version__
+
+        sc = self.scenario
+        env = self._env
+        env.clear()
+        env.update(self._start_facts)
+        env["state"] = sc.initial
+        for pid, ids in self._active.items():
+            ids.clear()
+            ids.update(self._start_active[pid])
+        self.machine.set_state(sc.initial, model=self._model)
+        path = [sc.initial]
+        steps = []
+        event = None
+        try:
+            for event in sc.timeline:
+                steps.append(self._step(event, path))
+        except GuardRuntimeError as exc:
+            where = f"{event.loc}: " if event is not None else ""
+            raise RunError(f"{where}{exc} while running event '{event.id if event else '?'}'") from None
+        return Trace(
+            negsim_version=__version__,
+            scenario=sc.id,
+            title=sc.title,
+            scenario_sha256=sc.sha256,
+            utc_offset=sc.utc_offset,
+            applied=sc.applied,
+            initial_state=sc.initial,
+            final_state=str(env["state"]),
+            path=tuple(path),
+            steps=tuple(steps),
+            facts=tuple((fid, env[fid]) for fid in sc.facts),  # type: ignore[misc]
+        )
+
+    def _step(self, ev, path: list[str]) -> Step:  # noqa: ANN001
+        env, active = self._env, self._active
+        before = str(env["state"])
+        if ev.if_ is not None and not ev.if_.fn(env):
+            return Step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
+        for fid, value in ev.set:
+            env[fid] = value
+        added = []
+        for pid, cid in ev.add_conditions:
+            if cid not in active[pid]:
+                active[pid].add(cid)
+                added.append(f"{pid}.{cid}")
+        dropped = []
+        for pid, cid in ev.drop_conditions:
+            if cid in active[pid]:
+                active[pid].discard(cid)
+                dropped.append(f"{pid}.{cid}")
+        attempts: tuple[Attempt, ...] = ()
+        outcome = NOTED
+        if ev.trigger is not None:
+            first = self._try(ev.trigger, path)
+            attempts = (first,)
+            if first.fired:
+                outcome = FIRED
+            else:
+                outcome = BLOCKED if first.valid else INVALID
+                if ev.otherwise is not None:
+                    second = self._try(ev.otherwise, path)
+                    attempts = (first, second)
+                    if second.fired:
+                        outcome = OTHERWISE
+        return Step(
+            ev.at, ev.id, ev.text, outcome, before, str(env["state"]), attempts, ev.set, tuple(added), tuple(dropped), ev.cite
+        )
+
+    def _try(self, trigger: str, path: list[str]) -> Attempt:
+        event = self._events[trigger]
+        if self._env["state"] not in event.transitions:
+            return Attempt(trigger, False, False, ())
+        fails = self._fails
+        fails.clear()
+        if event.trigger(self._model):
+            new = self._model.state
+            self._env["state"] = new
+            path.append(new)
+            return Attempt(trigger, True, True, ())
+        return Attempt(trigger, True, False, tuple(dict.fromkeys(fails)))
+
+
+def replay(scenario: Scenario) -> Trace:
+    """Run ``scenario``'s timeline once and return its trace."""
+    return Engine(scenario).run()

@@ -1,0 +1,167 @@
+"""Immutable model objects: what a checked scenario file becomes.
+
+Every object keeps ``loc``, the place in its file it came from, so checks
+that run later (what-ifs, linting) can still point at the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
+
+from .errors import Loc
+from .guards import Guard
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+FactValue = bool | int | float | str
+
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """A read-only mapping that keeps insertion order and pickles."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, items: Mapping[K, V] | None = None):
+        object.__setattr__(self, "_d", dict(items or {}))
+
+    def __getitem__(self, key: K) -> V:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._d!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("FrozenMap is read-only")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (FrozenMap, (self._d,))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    date: str
+    file: str | None  # absolute path, resolved against the scenario's folder
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    value: FactValue
+    type: str  # "boolean", "integer", "number" or "string"
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One thing a party needs before it consents to a step."""
+
+    party: str
+    id: str
+    text: str
+    when: Guard
+    active: bool  # in force from the start; otherwise an event adds it
+    loc: Loc
+
+    @property
+    def ref(self) -> str:
+        return f"{self.party}.{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    name: str
+    description: str
+    conditions: FrozenMap[str, Condition]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    id: str
+    description: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    when: Guard | None
+    consent: tuple[str, ...]
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated entry of the timeline."""
+
+    id: str
+    at: datetime  # aware, in the scenario's time zone
+    text: str
+    if_: Guard | None
+    set: tuple[tuple[str, FactValue], ...]
+    add_conditions: tuple[tuple[str, str], ...]  # (party, condition)
+    drop_conditions: tuple[tuple[str, str], ...]
+    trigger: str | None
+    otherwise: str | None
+    cite: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    title: str
+    description: str
+    tz: timezone
+    sources: tuple[Source, ...]
+    facts: FrozenMap[str, Fact]
+    parties: FrozenMap[str, Party]
+    states: FrozenMap[str, State]
+    initial: str
+    transitions: tuple[Transition, ...]
+    timeline: tuple[Event, ...]
+    path: str
+    sha256: str
+    loc: Loc
+    applied: tuple[str, ...] = field(default=())  # what-ifs applied, in order
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Every trigger name, in order of first appearance."""
+        return tuple(dict.fromkeys(t.trigger for t in self.transitions))
+
+    def condition(self, ref: str) -> Condition | None:
+        """The condition named ``party.condition``, if any."""
+        party, _, cond = ref.partition(".")
+        p = self.parties.get(party)
+        return p.conditions.get(cond) if p else None
+
+    @property
+    def utc_offset(self) -> str:
+        return format_offset(self.tz)
+
+
+def format_offset(tz: timezone) -> str:
+    delta = tz.utcoffset(None)
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

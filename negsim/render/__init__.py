@@ -1,0 +1,1 @@
+"""Renderers: turn model objects and traces into text for people and data for scripts."""
