@@ -41,7 +41,7 @@ class NegsimGroup(click.Group):
             code = exc.exit_code
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "negsim"
-            click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
+            click.echo(f"Error: {exc.format_message().rstrip('.')}; see '{where} --help'", err=True)
             code = EXIT_USAGE
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)

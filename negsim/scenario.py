@@ -80,6 +80,7 @@ class _Builder:
         self.c = Checker(path)
         self.path = path
         self.base = os.path.dirname(os.path.abspath(path))
+        self.declared_triggers: set[str] = set()
 
     def build(self, root: Node, sha256: str) -> Scenario:
         c = self.c
@@ -106,8 +107,9 @@ class _Builder:
         states, initial = self.deal_states(deal)
         state_ids = frozenset(states)
         parties = self.parties(top.get("parties"), types, state_ids)
+        before = len(c.problems)
         transitions = self.transitions(deal, state_ids, types, parties)
-        if initial and states:
+        if initial and states and len(c.problems) == before:  # a broken transition would cascade
             self.reachability(initial, states, transitions)
         timeline = self.timeline(top.get("timeline"), tz, facts, types, state_ids, parties, transitions)
 
@@ -243,6 +245,8 @@ class _Builder:
             return None
         c.keys(m, "a transition", ("trigger", "from", "to"), ("when", "consent", "text"))
         trigger = self._id(m.get("trigger"), "trigger")
+        if trigger:
+            self.declared_triggers.add(trigger)  # known even if the rest is broken: no cascading errors
         if trigger and (trigger in RESERVED_TRIGGERS or trigger.startswith(("is_", "may_"))):
             c.error(m.get("trigger"), f"trigger name '{trigger}' is reserved; names 'state', 'trigger', 'is_…' and 'may_…' are taken by the engine")
             trigger = None
@@ -341,7 +345,7 @@ class _Builder:
     ) -> list[Event]:
         c = self.c
         seq = c.sequence(node, "timeline")
-        triggers = {t.trigger for t in transitions}
+        triggers = self.declared_triggers
         out: list[Event] = []
         seen: dict[str, Loc] = {}
         for item in seq.items if seq else ():
