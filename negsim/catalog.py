@@ -53,16 +53,16 @@ def _kind(path: Path) -> str:
     return "scenario"
 
 
-def resolve(name: str, kind: str = "scenario") -> str:
-    """The path of SCENARIO ``name``: an existing path, or a bundled id."""
+def resolve(name: str) -> str:
+    """The path of a SCENARIO argument: an existing path, or a bundled id."""
     if os.path.exists(name):
         return name
-    ids = {b.id: b.path for b in bundled() if b.kind == kind}
+    ids = {b.id: b.path for b in bundled()}
     if name in ids:
         return ids[name]
     looks_like_path = any(ch in name for ch in "/\\") or name.endswith((".yaml", ".yml"))
     if looks_like_path:
         raise UsageError(f"no such file: {name}")
     hint = did_you_mean(name, sorted(ids))
-    known = ", ".join(sorted(ids)) or "none"
-    raise UsageError(f"no bundled {kind} or file named '{name}'{hint} (bundled: {known}; see 'negsim list')")
+    scenarios = ", ".join(b.id for b in bundled() if b.kind == "scenario") or "none"
+    raise UsageError(f"no bundled scenario or file named '{name}'{hint} (bundled scenarios: {scenarios}; see 'negsim list')")

@@ -97,6 +97,19 @@ FORMAT = click.option(
 )
 
 
+def whatif_options(f):  # noqa: ANN001, ANN201 - a decorator
+    """The what-if options every command that runs a scenario accepts."""
+    options = [
+        click.option("--variant", "variants", multiple=True, metavar="FILE", help="Apply a variant file (or bundled variant id); repeatable."),
+        click.option("--set", "sets", multiple=True, metavar="FACT=VALUE", help="Start with a fact set to VALUE; repeatable."),
+        click.option("--without", multiple=True, metavar="PARTY[.COND]", help="Drop a party's conditions, or one condition; repeatable."),
+        click.option("--skip", multiple=True, metavar="EVENT", help="Remove a timeline event; repeatable."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _emit(text: str, output: str | None, force: bool) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
@@ -124,7 +137,7 @@ def cli() -> None:
 @cli.command("list")
 @FORMAT
 def list_cmd(fmt: str) -> None:
-    """List the bundled scenarios.
+    """List the bundled scenarios and variants.
 
     \b
     Example:
@@ -133,21 +146,30 @@ def list_cmd(fmt: str) -> None:
     from .catalog import bundled
     from .scenario import load
 
+    from .variant import load_variant
+
     rows = []
     for b in bundled():
-        if b.kind != "scenario":
-            continue
-        sc = load(b.path)
-        rows.append({"id": b.id, "kind": b.kind, "title": sc.title, "events": len(sc.timeline), "path": b.path})
+        if b.kind == "scenario":
+            sc = load(b.path)
+            rows.append({"id": b.id, "kind": b.kind, "base": None, "title": sc.title, "path": b.path})
+        elif b.kind == "variant":
+            variant, _ = load_variant(b.path)
+            rows.append({"id": b.id, "kind": b.kind, "base": variant.base, "title": variant.title, "path": b.path})
     if fmt == "json":
         import json
 
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(r["id"]) for r in rows), default=2)
-    for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['title']}")
-    click.echo(f"\n{len(rows)} bundled scenario(s). Replay one with: negsim replay ID", err=True)
+    for kind, heading in (("scenario", "Scenarios"), ("variant", "Variants (what-ifs; replay or compare them)")):
+        chosen = [r for r in rows if r["kind"] == kind]
+        if not chosen:
+            continue
+        click.echo(heading)
+        for r in chosen:
+            click.echo(f"  {r['id']:<{width}}  {r['title']}")
+    click.echo("\nReplay one with: negsim replay ID", err=True)
 
 
 @cli.command()
@@ -183,13 +205,13 @@ def validate(files: tuple[str, ...]) -> None:
       negsim validate my-scenario.yaml
     """
     from .catalog import resolve
-    from .scenario import load
+    from .variant import load_any
 
     bad = 0
     for name in files:
         path = resolve(name)
         try:
-            sc = load(path)
+            sc = load_any(path)
         except ScenarioError as exc:
             bad += 1
             for problem in exc.problems:
@@ -202,22 +224,83 @@ def validate(files: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("scenario")
+@whatif_options
 @FORMAT
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
 @click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
-def replay(scenario: str, fmt: str, output: str | None, force: bool) -> None:
+def replay(
+    scenario: str,
+    variants: tuple[str, ...],
+    sets: tuple[str, ...],
+    without: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+) -> None:
     """Replay a scenario's timeline: what fired, what was blocked, by whom and why.
+
+    What-ifs are applied in this order: variant files, then --set, --without
+    and --skip. The trace lists the what-ifs it was run with.
 
     \b
     Examples:
       negsim replay aleppo-2016-12
+      negsim replay aleppo-2016-12 --without militias
       negsim replay aleppo-2016-12 --format json -o trace.json
     """
     import negsim
 
-    sc = negsim.load(scenario)
+    sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
     trace = negsim.replay(sc)
     text = negsim.to_json(trace) if fmt == "json" else negsim.render_text(trace, sc)
+    _emit(text, output, force)
+
+
+@cli.command()
+@click.argument("scenario")
+@whatif_options
+@FORMAT
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+def compare(
+    scenario: str,
+    variants: tuple[str, ...],
+    sets: tuple[str, ...],
+    without: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Compare the baseline with what-ifs: where the paths fork, and why.
+
+    Each --variant is compared on its own; --set, --without and --skip
+    together make one more variant, named 'what-ifs'.
+
+    \b
+    Examples:
+      negsim compare aleppo-2016-12 --variant aleppo-militias-stand-aside
+      negsim compare aleppo-2016-12 --skip russian_pressure --format json
+    """
+    import negsim
+    from .compare import compare as compare_runs
+    from .compare import run_of
+    from .variant import load_variant
+    from .render.compare import render_compare_json, render_compare_text
+
+    base = negsim.load(scenario)
+    runs = []
+    for name in variants:
+        variant, _ = load_variant(negsim.resolve(name), base=base)
+        runs.append(run_of(variant.apply(base), variant.id, variant.title, variant.question))
+    if sets or without or skip:
+        changed = negsim.load(scenario, set=sets, without=without, skip=skip)
+        runs.append(run_of(changed, "what-ifs", "What-ifs from the command line"))
+    if not runs:
+        raise UsageError("nothing to compare: give --variant FILE or a what-if (--set, --without, --skip)")
+    comparisons = compare_runs(run_of(base, "baseline"), runs)
+    text = render_compare_json(comparisons) if fmt == "json" else render_compare_text(comparisons, base)
     _emit(text, output, force)
 
 

@@ -63,6 +63,7 @@ class Fact:
     type: str  # "boolean", "integer", "number" or "string"
     text: str
     loc: Loc
+    levers: tuple[FactValue, ...] = ()  # other values explain may try
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,14 +179,32 @@ class _Builder:
                 continue
             text = ""
             vnode: Node | None = value
+            lever_node: Node | None = None
             if isinstance(value, Map):
-                c.keys(value, f"fact '{key.text}'", ("value",), ("text",))
+                c.keys(value, f"fact '{key.text}'", ("value",), ("text", "levers"))
                 text = c.text(value.get("text"), "fact text") or ""
                 vnode = value.get("value")
+                lever_node = value.get("levers")
             v = self.fact_value(vnode, f"fact '{key.text}'") if vnode is not None else None
             if fid and v is not None:
-                out[fid] = Fact(fid, v, type_of(v), text, key.loc)
+                levers = self.levers(lever_node, fid, type_of(v))
+                out[fid] = Fact(fid, v, type_of(v), text, key.loc, levers)
         return out
+
+    def levers(self, node: Node | None, fid: str, type_: str) -> tuple[FactValue, ...]:
+        """The other values a fact may be given when searching for counterfactuals."""
+        seq = self.c.sequence(node, f"levers of fact '{fid}'")
+        out: list[FactValue] = []
+        for item in seq.items if seq else ():
+            v = self.fact_value(item, f"lever of fact '{fid}'")
+            if v is None:
+                continue
+            coerced = coerce(v, type_)
+            if coerced is None:
+                self.c.error(item, f"lever {_describe(v)} does not fit '{fid}', which is {_a(type_)} fact")
+            elif coerced not in out:
+                out.append(coerced)
+        return tuple(out)
 
     def fact_value(self, node: Node, what: str) -> FactValue | None:
         if isinstance(node, Scalar) and isinstance(node.value, (bool, int, float, str)):
@@ -209,6 +227,8 @@ class _Builder:
         c.keys(deal, "deal", ("initial", "states", "transitions"), ())
         states: dict[str, State] = {}
         sm = c.mapping(deal.get("states"), "deal states")
+        if sm is not None and not sm.items:
+            c.error(sm, "deal states is empty; declare each state as 'name: description'")
         for key, value in sm.items if sm else ():
             sid = c.identifier(key, "state")
             desc = c.text(value, f"description of state '{key.text}'", allow_empty=True) if not (
@@ -260,6 +280,8 @@ class _Builder:
                 c.error(node, f"transition '{trigger}' starts from unknown state '{name}'{did_you_mean(name, states)}")
             else:
                 sources.append(name)
+        if isinstance(src, Seq) and not src.items:
+            c.error(src, f"transition '{trigger}' has an empty 'from' list; name the states it starts from")
         dest_node = m.get("to")
         dest = c.text(dest_node, "transition 'to'")
         if dest is not None and dest not in states:
@@ -318,19 +340,29 @@ class _Builder:
             conditions: dict[str, Condition] = {}
             cm = c.mapping(pm.get("conditions"), f"conditions of party '{pid}'")
             for ckey, cvalue in cm.items if cm else ():
-                cid = c.identifier(ckey, "condition")
-                cond = c.mapping(cvalue, f"condition '{pid}.{ckey.text}'")
-                if cond is None or cid is None:
-                    continue
-                what = f"condition '{pid}.{cid}'"
-                c.keys(cond, what, ("text", "when"), ("active",))
-                text = c.text(cond.get("text"), f"text of {what}")
-                when = c.guard(cond.get("when"), types, states, what)
-                active = c.boolean(cond.get("active"), f"'active' of {what}")
-                if text and when:
-                    conditions[cid] = Condition(pid, cid, text, when, True if active is None else active, ckey.loc)
+                cond = self.condition(pid, ckey, cvalue, types, states)
+                if cond is not None:
+                    conditions[cond.id] = cond
             out[pid] = Party(pid, name, description, FrozenMap(conditions), key.loc)
         return out
+
+    def condition(
+        self, pid: str, ckey: Scalar, cvalue: Node, types: dict[str, str], states: frozenset[str]
+    ) -> Condition | None:
+        """One condition of party ``pid``: ``ckey: {text, when, active}``."""
+        c = self.c
+        cid = c.identifier(ckey, "condition")
+        cond = c.mapping(cvalue, f"condition '{pid}.{ckey.text}'")
+        if cond is None or cid is None:
+            return None
+        what = f"condition '{pid}.{cid}'"
+        c.keys(cond, what, ("text", "when"), ("active",))
+        text = c.text(cond.get("text"), f"text of {what}")
+        when = c.guard(cond.get("when"), types, states, what)
+        active = c.boolean(cond.get("active"), f"'active' of {what}")
+        if not (text and when):
+            return None
+        return Condition(pid, cid, text, when, True if active is None else active, ckey.loc)
 
     # --- the timeline ---------------------------------------------------------
     def timeline(

@@ -1,0 +1,119 @@
+"""Compare a baseline run with variant runs: where history forks, and why.
+
+Steps are matched by event id (a variant may skip, add or move events). The
+first difference is the first event, in time order, whose step differs: it
+happens in one run only, happens at another time, or fires, blocks or lands
+in another state. The conditions that made the difference are those that
+blocked the step in one run and not in the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Engine
+from .model import Scenario
+from .trace import Block, Step, Trace
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    event: str
+    baseline: Step | None  # None when the event does not happen in the baseline
+    variant: Step | None
+    only_baseline: tuple[Block, ...]  # blocked the step in the baseline only
+    only_variant: tuple[Block, ...]
+    forks: bool  # the deal is in different states after this event
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    id: str
+    title: str
+    question: str
+    trace: Trace
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    baseline: Run
+    variant: Run
+    first_difference: Difference | None  # None: the runs are the same step for step
+    fork: Difference | None  # where the paths part; None: same states throughout
+
+    @property
+    def same_path(self) -> bool:
+        return self.baseline.trace.path == self.variant.trace.path
+
+
+def compare(baseline: Run, variants: list[Run]) -> list[Comparison]:
+    """One Comparison of each variant run against the baseline run."""
+    out = []
+    for v in variants:
+        differences = diff(baseline.trace, v.trace)
+        first = differences[0] if differences else None
+        fork = next((d for d in differences if d.forks), None)
+        out.append(Comparison(baseline, v, first, fork))
+    return out
+
+
+def run_of(scenario: Scenario, id: str, title: str = "", question: str = "") -> Run:  # noqa: A002
+    return Run(id, title or scenario.title, question, Engine(scenario).run())
+
+
+def diff(a: Trace, b: Trace) -> list[Difference]:
+    """Every event whose step differs between the two runs, in time order."""
+    by_a = {s.event: s for s in a.steps}
+    by_b = {s.event: s for s in b.steps}
+
+    def key(event: str) -> tuple[object, int, int]:
+        first = min(s.at for s in (by_a.get(event), by_b.get(event)) if s is not None)
+        return (first, _index(a, event), _index(b, event))
+
+    out = []
+    state_a, state_b = a.initial_state, b.initial_state
+    for event in sorted({*by_a, *by_b}, key=key):
+        sa, sb = by_a.get(event), by_b.get(event)
+        state_a = sa.to_state if sa else state_a
+        state_b = sb.to_state if sb else state_b
+        if sa is not None and sb is not None and _same(sa, sb):
+            continue
+        blocks_a = _blocks(sa)
+        blocks_b = _blocks(sb)
+        out.append(
+            Difference(
+                event,
+                sa,
+                sb,
+                tuple(x for x in blocks_a if x not in blocks_b),
+                tuple(x for x in blocks_b if x not in blocks_a),
+                state_a != state_b,
+            )
+        )
+    return out
+
+
+def _index(trace: Trace, event: str) -> int:
+    for i, s in enumerate(trace.steps):
+        if s.event == event:
+            return i
+    return 999_999
+
+
+def _same(a: Step, b: Step) -> bool:
+    return (a.at, a.outcome, a.from_state, a.to_state, a.attempts, a.added, a.dropped, a.set) == (
+        b.at,
+        b.outcome,
+        b.from_state,
+        b.to_state,
+        b.attempts,
+        b.added,
+        b.dropped,
+        b.set,
+    )
+
+
+def _blocks(step: Step | None) -> tuple[Block, ...]:
+    if step is None:
+        return ()
+    return tuple(dict.fromkeys(b for a in step.attempts for b in a.blocked_by))

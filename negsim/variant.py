@@ -1,0 +1,249 @@
+"""Variant files: a what-if written down, shareable, and checked like a scenario.
+
+A variant names its ``base`` scenario and lists operations (``set``,
+``without``, ``skip``, ``events``, ``retime``, ``conditions``). Loading it
+checks every reference against the base and reports problems as
+``FILE:LINE:COL`` in the variant file. Applying it is
+:func:`negsim.whatif.apply`: a pure function from scenario to scenario.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from . import yamlsource
+from .catalog import resolve
+from .checks import SCENARIO_ID, Checker
+from .errors import Loc, UsageError, did_you_mean
+from .model import Condition, FrozenMap, Party, Scenario
+from .scenario import _Builder, _format_check, build, coerce
+from .whatif import Op, PutCondition, PutEvent, Retime, SetFact, Skip, Without, apply
+from .yamlsource import Map, Node, Scalar, Seq
+
+FORMAT_VERSION = 1
+REQUIRED = ("negsim-variant", "id", "title", "question", "base")
+OPTIONAL = ("description", "conditions", "events", "retime", "set", "skip", "without")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    id: str
+    title: str
+    question: str
+    description: str
+    base: str  # as written in the file: a scenario id or a path
+    ops: tuple[Op, ...]
+    path: str
+    sha256: str
+    loc: Loc
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """``scenario`` changed as this variant says (its what-ifs recorded in ``applied``)."""
+        return apply(scenario, self.ops, prefix=f"variant {self.id}: ")
+
+
+def kind_of(root: Node) -> str:
+    """'scenario', 'variant' or 'exercise', judged by the format key."""
+    if isinstance(root, Map):
+        if root.get("negsim-variant") is not None:
+            return "variant"
+        if root.get("negsim-exercise") is not None:
+            return "exercise"
+    return "scenario"
+
+
+def load_any(path: str) -> Scenario:
+    """A scenario file, or a variant file applied to its base scenario."""
+    text = yamlsource.read_text(path)
+    root = yamlsource.parse(text, path)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if kind_of(root) == "variant":
+        variant, base = _build(root, path, digest, None)
+        return variant.apply(base)
+    return build(root, path, digest)
+
+
+def load_variant(path: str, base: Scenario | None = None) -> tuple[Variant, Scenario]:
+    """The variant at ``path`` and the scenario it applies to.
+
+    With ``base`` given (the scenario named on the command line), the variant
+    must be written for that scenario; otherwise its own ``base`` is loaded.
+    """
+    text = yamlsource.read_text(path)
+    root = yamlsource.parse(text, path)
+    return _build(root, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), base)
+
+
+def _build(root: Node, path: str, digest: str, given: Scenario | None) -> tuple[Variant, Scenario]:
+    c = Checker(path)
+    top = c.mapping(root, "a variant file")
+    if top is None:
+        c.raise_if_any()
+    assert top is not None
+    version = top.get("negsim-variant")
+    if version is None:
+        if top.get("negsim") is not None:
+            c.error(top.loc, "this is a scenario file, not a variant; run it with 'negsim replay FILE'")
+        else:
+            _format_check(c, top)
+        c.raise_if_any()
+    if not (isinstance(version, Scalar) and version.value == FORMAT_VERSION and not isinstance(version.value, bool)):
+        shown = version.text if isinstance(version, Scalar) else "a " + version.kind  # type: ignore[union-attr]
+        c.error(version, f"variant format version {shown} is not supported; this negsim reads 'negsim-variant: {FORMAT_VERSION}'")  # type: ignore[arg-type]
+        c.raise_if_any()
+    c.keys(top, "the variant", REQUIRED, OPTIONAL)
+    id_node = top.get("id")
+    vid = c.identifier(id_node, "variant id", SCENARIO_ID) if isinstance(id_node, Scalar) else None
+    title = c.text(top.get("title"), "title") or ""
+    question = c.text(top.get("question"), "question") or ""
+    description = c.text(top.get("description"), "description") or ""
+    base_node = top.get("base")
+    base_text = c.text(base_node, "base")
+    c.raise_if_any()
+    assert base_text is not None and base_node is not None
+
+    base = _base(c, base_node, base_text, path, given)
+    ops = _ops(c, top, base)
+    c.raise_if_any()
+    variant = Variant(vid or "", title, question, description, base_text, tuple(ops), path, digest, top.loc)
+    return variant, base
+
+
+def _base(c: Checker, node: Node, text: str, path: str, given: Scenario | None) -> Scenario:
+    from .scenario import load
+
+    near = os.path.join(os.path.dirname(os.path.abspath(path)), text)
+    if given is not None:
+        same = given.id == text or (
+            os.path.exists(near) and os.path.exists(given.path) and os.path.samefile(near, given.path)
+        )
+        if not same:
+            c.error(node, f"this variant is for scenario '{text}', not '{given.id}'")
+            c.raise_if_any()
+        return given
+    if os.path.isfile(near) and text.endswith((".yaml", ".yml")):
+        return load(near)
+    try:
+        found = resolve(text)
+    except UsageError:
+        c.error(node, f"base scenario '{text}' not found: give a bundled scenario id or a path relative to this file")
+        c.raise_if_any()
+        raise  # pragma: no cover - raise_if_any always raises here
+    return load(found)
+
+
+def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
+    b = _Builder(c.path)
+    b.c = c
+    types = {f.id: f.type for f in base.facts.values()}
+    states = frozenset(base.states)
+    ops: list[Op] = []
+
+    # conditions: add new ones or change existing ones (missing keys keep their old values)
+    parties = dict(base.parties)
+    cm = c.mapping(top.get("conditions"), "conditions")
+    for pkey, pvalue in cm.items if cm else ():
+        party = parties.get(pkey.value) if isinstance(pkey.value, str) else None
+        if party is None:
+            c.error(pkey, f"conditions: unknown party '{pkey.text}'{did_you_mean(pkey.text, parties)}")
+            continue
+        pm = c.mapping(pvalue, f"conditions of party '{party.id}'")
+        for ckey, cvalue in pm.items if pm else ():
+            cond = _condition(c, b, party, ckey, cvalue, types, states)
+            if cond is not None:
+                ops.append(PutCondition(cond, ckey.loc))
+                conds = dict(party.conditions)
+                conds[cond.id] = cond
+                party = Party(party.id, party.name, party.description, FrozenMap(conds), party.loc)
+                parties[party.id] = party
+
+    # events: add, or replace by id
+    known_events = {e.id for e in base.timeline}
+    seq = c.sequence(top.get("events"), "events")
+    for item in seq.items if seq else ():
+        ev = b.event(item, base.tz, dict(base.facts), types, states, parties, set(base.triggers))
+        if ev is not None:
+            ops.append(PutEvent(ev, ev.loc))
+            known_events.add(ev.id)
+
+    rm = c.mapping(top.get("retime"), "retime")
+    for key, value in rm.items if rm else ():
+        if key.value not in known_events:
+            c.error(key, f"retime: unknown event '{key.text}'{did_you_mean(key.text, sorted(known_events))}")
+            continue
+        at = c.local_time(value, base.tz, f"new time of event '{key.text}'")
+        if at is not None:
+            ops.append(Retime(str(key.value), at, key.loc))
+
+    sm = c.mapping(top.get("set"), "set")
+    for key, value in sm.items if sm else ():
+        fact = base.facts.get(key.value) if isinstance(key.value, str) else None
+        if fact is None:
+            c.error(key, f"set: unknown fact '{key.text}'{did_you_mean(key.text, base.facts)}")
+            continue
+        v = b.fact_value(value, f"value of '{fact.id}'")
+        coerced = None if v is None else coerce(v, fact.type)
+        if v is not None and coerced is None:
+            c.error(value, f"set: '{fact.id}' is a {fact.type} fact; {v!r} does not fit")
+        elif coerced is not None:
+            ops.append(SetFact(fact.id, coerced, key.loc))
+
+    for node in _items(c, top.get("skip"), "skip"):
+        name = c.text(node, "skip")
+        if name is None:
+            continue
+        if name not in known_events:
+            c.error(node, f"skip: unknown event '{name}'{did_you_mean(name, sorted(known_events))}")
+        else:
+            ops.append(Skip(name, node.loc))
+
+    for node in _items(c, top.get("without"), "without"):
+        name = c.text(node, "without")
+        if name is None:
+            continue
+        pid, dot, cid = name.partition(".")
+        party = parties.get(pid)
+        if party is None:
+            c.error(node, f"without: unknown party '{pid}'{did_you_mean(pid, parties)}")
+        elif dot and cid not in party.conditions:
+            c.error(node, f"without: party '{pid}' has no condition '{cid}'{did_you_mean(cid, party.conditions)}")
+        else:
+            ops.append(Without(pid, cid if dot else None, node.loc))
+    return ops
+
+
+def _items(c: Checker, node: Node | None, what: str) -> tuple[Node, ...]:
+    if node is None:
+        return ()
+    if isinstance(node, Seq):
+        return node.items
+    if isinstance(node, Scalar):
+        return (node,)
+    c.error(node, f"{what} must be a name or a list of names, not a mapping")
+    return ()
+
+
+def _condition(
+    c: Checker,
+    b: _Builder,
+    party: Party,
+    ckey: Scalar,
+    cvalue: Node,
+    types: dict[str, str],
+    states: frozenset[str],
+) -> Condition | None:
+    old = party.conditions.get(ckey.value) if isinstance(ckey.value, str) else None
+    if old is None:
+        return b.condition(party.id, ckey, cvalue, types, states)
+    m = c.mapping(cvalue, f"condition '{old.ref}'")
+    if m is None:
+        return None
+    c.keys(m, f"condition '{old.ref}'", (), ("text", "when", "active"))
+    text = c.text(m.get("text"), f"text of condition '{old.ref}'") if m.get("text") is not None else old.text
+    when = c.guard(m.get("when"), types, states, f"condition '{old.ref}'") if m.get("when") is not None else old.when
+    active = c.boolean(m.get("active"), f"'active' of condition '{old.ref}'") if m.get("active") is not None else old.active
+    if text is None or when is None or active is None:
+        return None
+    return Condition(party.id, old.id, text, when, active, ckey.loc)
