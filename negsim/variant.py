@@ -19,7 +19,7 @@ from .checks import SCENARIO_ID, Checker
 from .errors import Loc, UsageError, did_you_mean
 from .model import Condition, FrozenMap, Party, Scenario
 from .scenario import _Builder, _format_check, build, coerce
-from .whatif import Op, PutCondition, PutEvent, Retime, SetFact, Skip, Without, apply
+from .whatif import _known, Op, PutCondition, PutEvent, Retime, SetFact, Skip, Without, apply
 from .yamlsource import Map, Node, Scalar, Seq
 
 FORMAT_VERSION = 1
@@ -101,7 +101,8 @@ def _build(root: Node, path: str, digest: str, given: Scenario | None) -> tuple[
     description = c.text(top.get("description"), "description") or ""
     base_node = top.get("base")
     base_text = c.text(base_node, "base")
-    c.raise_if_any()
+    if base_text is None or base_node is None:
+        c.raise_if_any()
     assert base_text is not None and base_node is not None
 
     base = _base(c, base_node, base_text, path, given)
@@ -208,7 +209,7 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
         if party is None:
             c.error(node, f"without: unknown party '{pid}'{did_you_mean(pid, parties)}")
         elif dot and cid not in party.conditions:
-            c.error(node, f"without: party '{pid}' has no condition '{cid}'{did_you_mean(cid, party.conditions)}")
+            c.error(node, f"without: party '{pid}' has no condition '{cid}'{_known(cid, party.conditions, 'conditions')}")
         else:
             ops.append(Without(pid, cid if dot else None, node.loc))
     return ops

@@ -31,7 +31,7 @@ def test_version():
     assert result.output == f"negsim {negsim.__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["list", "show", "validate", "replay"])
+@pytest.mark.parametrize("command", ["list", "show", "validate", "replay", "compare"])
 def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -42,9 +42,14 @@ def test_every_command_has_help_with_an_example(command):
 def test_list_shows_the_article():
     result = run("list")
     assert result.exit_code == 0
-    assert "aleppo-2016-12  Aleppo evacuation deal, 13-15 December 2016\n" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Scenarios"
+    assert lines[1].split(None, 1) == ["aleppo-2016-12", "Aleppo evacuation deal, 13-15 December 2016"]
+    assert "Variants (what-ifs; replay or compare them)" in lines
     rows = json.loads(run("list", "--format", "json").stdout)
     assert rows[0]["id"] == "aleppo-2016-12" and rows[0]["kind"] == "scenario"
+    variants = [r for r in rows if r["kind"] == "variant"]
+    assert len(variants) >= 6 and all(r["base"] == "aleppo-2016-12" for r in variants)
 
 
 def test_show_lists_parties_conditions_states_and_timeline():
@@ -135,7 +140,7 @@ def test_unknown_scenario_is_a_one_line_usage_error():
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: no bundled scenario or file named 'aleppo-2016'; did you mean 'aleppo-2016-12'? "
-        "(bundled: aleppo-2016-12; see 'negsim list')\n"
+        "(bundled scenarios: aleppo-2016-12; see 'negsim list')\n"
     )
     missing = run("replay", "nowhere/deal.yaml")
     assert (missing.exit_code, missing.stderr) == (2, "Error: no such file: nowhere/deal.yaml\n")
