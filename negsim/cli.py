@@ -304,6 +304,65 @@ def compare(
     _emit(text, output, force)
 
 
+@cli.command()
+@click.argument("scenario")
+@click.option("--reach", "target", required=True, metavar="STATE", help="The deal state to reach.")
+@click.option("--by", "by", metavar="TIME", help="Reach it by this local time, e.g. 2016-12-14T06:00.")
+@click.option("--levers", is_flag=True, help="Also try the values the scenario lists as levers for its facts.")
+@click.option("--max-size", default=8, show_default=True, type=click.IntRange(1, 50), help="Largest set of changes to try.")
+@whatif_options
+@FORMAT
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+def explain(
+    scenario: str,
+    target: str,
+    by: str | None,
+    levers: bool,
+    max_size: int,
+    variants: tuple[str, ...],
+    sets: tuple[str, ...],
+    without: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Find every smallest set of changes that lets the deal reach STATE.
+
+    A change drops one party condition or, with --levers, sets a lever fact.
+    Every set reported is minimal: no smaller part of it would do.
+
+    \b
+    Examples:
+      negsim explain aleppo-2016-12 --reach evacuating
+      negsim explain aleppo-2016-12 --reach renegotiated --by 2016-12-14T15:00 --levers
+    """
+    import negsim
+    from .explain import explain as search
+    from .render.explain import render_explain_json, render_explain_text
+
+    sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
+    if target not in sc.states:
+        from .errors import did_you_mean
+
+        known = ", ".join(sc.states)
+        raise UsageError(f"--reach: unknown state '{target}'{did_you_mean(target, sc.states)} (states: {known})")
+    deadline = None
+    if by is not None:
+        from datetime import datetime
+
+        try:
+            deadline = datetime.fromisoformat(by)
+        except ValueError:
+            raise UsageError(f"--by needs a local date and time such as 2016-12-14T06:00, not '{by}'") from None
+        if deadline.tzinfo is None:
+            deadline = deadline.replace(tzinfo=sc.tz)
+    result = search(sc, target, deadline, levers=levers, max_size=max_size)
+    text = render_explain_json(result, sc) if fmt == "json" else render_explain_text(result, sc)
+    _emit(text, output, force)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="negsim")
