@@ -22,6 +22,7 @@ from .model import Scenario
 from .render.show import render_show
 from .render.text import render_text
 from .trace import Trace, to_dict, to_json
+from .whatif import apply
 
 
 def load(
@@ -64,6 +65,7 @@ def validate(path: str) -> list[Problem]:
 
 __all__ = [
     "__version__",
+    "apply",
     "Engine",
     "Loc",
     "NegsimError",

@@ -1,0 +1,187 @@
+"""Counterfactual search on scenarios whose minimal sets are known by construction."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime, timedelta, timezone
+
+from click.testing import CliRunner
+
+import negsim
+from negsim.cli import cli
+from negsim.explain import explain
+
+UTC = timezone.utc
+
+
+def labels(result) -> list[list[str]]:
+    return [[c.label for c in s.changes] for s in result.solutions]
+
+
+def stages(k: int, *, levers: bool = False) -> str:
+    """A deal that must pass k stages; stage i passes if party a_i OR party b_i consents.
+
+    Every condition fails, so the minimal sets are exactly one of a_i.ok / b_i.ok
+    per stage: 2**k sets of size k.
+    """
+    facts = "\n".join(f"  f{i}: {{value: false{', levers: [true]' if levers else ''}}}" for i in range(k))
+    parties = "\n".join(
+        f"  {p}{i}:\n    name: {p.upper()}{i}\n    conditions:\n      ok: {{text: {p}{i} agrees, when: f{i}}}"
+        for i in range(k)
+        for p in "ab"
+    )
+    states = "\n".join(f"    s{i}: stage {i}" for i in range(k + 1))
+    transitions = "\n".join(
+        f"    - {{trigger: go{i}, from: s{i}, to: s{i + 1}, consent: [a{i}]}}\n"
+        f"    - {{trigger: alt{i}, from: s{i}, to: s{i + 1}, consent: [b{i}]}}"
+        for i in range(k)
+    )
+    timeline = "\n".join(
+        f"  - {{at: 2020-01-01T{i:02d}:00, id: e{i}, trigger: go{i}, otherwise: alt{i}}}" for i in range(k)
+    )
+    return (
+        f'negsim: 1\nid: stages\ntitle: Stages\ntimezone: "+00:00"\nfacts:\n{facts}\nparties:\n{parties}\n'
+        f"deal:\n  initial: s0\n  states:\n{states}\n  transitions:\n{transitions}\ntimeline:\n{timeline}\n"
+    )
+
+
+TWO_WAYS = """\
+negsim: 1
+id: two-ways
+title: Two ways to a deal
+timezone: "+00:00"
+facts:
+  a_ok: false
+  b_ok: false
+  c_ok: false
+  votes: {value: 3, levers: [5, 10]}
+parties:
+  alpha:
+    name: Alpha
+    conditions:
+      a1: {text: First demand, when: a_ok}
+      a2: {text: Second demand, when: b_ok}
+  beta:
+    name: Beta
+    conditions:
+      b1: {text: Beta's demand, when: c_ok}
+deal:
+  initial: open
+  states:
+    open: Talks
+    signed: Signed
+    ratified: Ratified
+  transitions:
+    - {trigger: sign, from: open, to: signed, consent: [alpha]}
+    - {trigger: sign_alt, from: open, to: signed, consent: [beta]}
+    - {trigger: ratify, from: signed, to: ratified, when: votes >= 10}
+timeline:
+  - {at: 2020-01-01T10:00, id: t1, trigger: sign}
+  - {at: 2020-01-01T11:00, id: t2, trigger: sign_alt}
+  - {at: 2020-01-01T12:00, id: t3, trigger: ratify}
+"""
+
+
+def test_two_disjoint_minimal_sets(write):
+    sc = negsim.load(write(TWO_WAYS))
+    result = explain(sc, "signed")
+    assert labels(result) == [["without beta.b1"], ["without alpha.a1", "without alpha.a2"]]
+    assert result.complete
+    first = result.solutions[0]
+    assert (first.event, first.reached_at) == ("t2", datetime(2020, 1, 1, 11, 0, tzinfo=UTC))
+
+
+def test_deadline_excludes_later_routes(write):
+    sc = negsim.load(write(TWO_WAYS))
+    result = explain(sc, "signed", datetime(2020, 1, 1, 10, 30, tzinfo=UTC))
+    assert labels(result) == [["without alpha.a1", "without alpha.a2"]]
+
+
+def test_no_set_exists_when_only_a_guard_stands_in_the_way(write):
+    sc = negsim.load(write(TWO_WAYS))
+    result = explain(sc, "ratified")
+    assert result.solutions == () and result.complete
+    text = CliRunner().invoke(cli, ["explain", write(TWO_WAYS, "t.yaml"), "--reach", "ratified"]).stdout
+    assert "No set of changes lets the deal reach 'ratified'" in text
+    assert text.endswith("Try again with --levers to also change the scenario's lever facts.\n")
+
+
+def test_levers_open_the_guard(write):
+    sc = negsim.load(write(TWO_WAYS))
+    result = explain(sc, "ratified", levers=True)
+    assert labels(result) == [
+        ["without beta.b1", "set votes=10"],
+        ["without alpha.a1", "without alpha.a2", "set votes=10"],
+    ]
+
+
+def test_stages_find_every_combination_and_only_those(write):
+    k = 4
+    sc = negsim.load(write(stages(k)))
+    result = explain(sc, f"s{k}")
+    expected = sorted(
+        sorted(f"without {p}{i}.ok" for i, p in enumerate(choice)) for choice in itertools.product("ab", repeat=k)
+    )
+    assert sorted(labels(result)) == expected
+    assert result.complete
+    # guided by the blocks, not all 2**(2k) subsets of the 2k conditions
+    assert result.runs < 2 ** (2 * k)
+
+
+def test_every_reported_set_is_minimal_and_works(write):
+    sc = negsim.load(write(TWO_WAYS))
+    result = explain(sc, "ratified", levers=True)
+    for s in result.solutions:
+        assert negsim.replay(negsim.apply(sc, [c.op() for c in s.changes])).path[-1] == "ratified"
+        for smaller in itertools.combinations(s.changes, len(s.changes) - 1):
+            trace = negsim.replay(negsim.apply(sc, [c.op() for c in smaller]))
+            assert "ratified" not in trace.path
+
+
+def test_baseline_already_reaches(write):
+    sc = negsim.load("aleppo-2016-12")
+    result = explain(sc, "reinstated")
+    assert labels(result) == [[]] and result.runs == 1
+    out = CliRunner().invoke(cli, ["explain", "aleppo-2016-12", "--reach", "reinstated"]).stdout
+    assert "The baseline already reaches reinstated at Wed 14 Dec 23:30 (ceasefire_reinstated)" in " ".join(out.split())
+
+
+def test_article_dawn_evacuation(article):
+    tz = timezone(timedelta(hours=2))
+    result = explain(article, "evacuating", datetime(2016, 12, 14, 6, 0, tzinfo=tz), levers=True)
+    assert labels(result) == [["without militias.open_checkpoints"], ["set checkpoints_open=true"]]
+    assert result.complete
+
+
+def test_article_afternoon_renegotiation_needs_every_added_demand_gone(article):
+    tz = timezone(timedelta(hours=2))
+    result = explain(article, "renegotiated", datetime(2016, 12, 14, 15, 0, tzinfo=tz))
+    assert labels(result) == [
+        [
+            "without government.evacuee_cap",
+            "without government.hostages",
+            "without government.wanted_fighters",
+            "without iran.foua_kfraya",
+            "without iran.iranian_remains",
+        ]
+    ]
+
+
+def test_cli_json_and_bad_options():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["explain", "aleppo-2016-12", "--reach", "evacuating", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["minimal_sets"][0]["changes"] == [
+        {
+            "kind": "drop",
+            "condition": "militias.open_checkpoints",
+            "text": "The militias manning the checkpoints let the buses and ambulances through",
+        }
+    ]
+    assert data["complete"] is True and data["baseline_reaches"] is False
+    bad = runner.invoke(cli, ["explain", "aleppo-2016-12", "--reach", "evacuatin"])
+    assert bad.exit_code == 2 and "did you mean 'evacuating'?" in bad.stderr
+    bad_time = runner.invoke(cli, ["explain", "aleppo-2016-12", "--reach", "evacuating", "--by", "dawn"])
+    assert bad_time.exit_code == 2
+    assert bad_time.stderr == "Error: --by needs a local date and time such as 2016-12-14T06:00, not 'dawn'\n"
