@@ -16,7 +16,7 @@ from __future__ import annotations
 from .errors import RunError
 from .guards import GuardRuntimeError
 from .model import Scenario, Transition
-from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace
+from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace, new_step
 
 
 class _Model:
@@ -28,11 +28,19 @@ class _Model:
 class Engine:
     """A scenario compiled onto a ``transitions`` Machine, ready to run many times.
 
+    Everything that is the same from one run to the next is built here once:
+    the Machine and its condition callables, the scenario's header fields, and
+    the Attempts that carry no reasons (a fired trigger, or one not defined
+    from the current state), which are immutable values. :meth:`run` then only
+    drives the Machine and records what happened.
+
     Not thread-safe: each thread (or process) should build its own Engine.
     """
 
     def __init__(self, scenario: Scenario):
         from transitions import Machine
+
+        from . import __version__
 
         self.scenario = scenario
         self._env: dict[str, object] = {}
@@ -60,24 +68,36 @@ class Engine:
             send_event=False,
         )
         self._events = {name: self.machine.events[name] for name in scenario.triggers}
+        self._fired = {name: Attempt(name, True, True, ()) for name in scenario.triggers}
+        self._undefined = {name: Attempt(name, False, False, ()) for name in scenario.triggers}
+        self._header = {
+            "negsim_version": __version__,
+            "scenario": scenario.id,
+            "title": scenario.title,
+            "scenario_sha256": scenario.sha256,
+            "utc_offset": scenario.utc_offset,
+            "applied": scenario.applied,
+            "initial_state": scenario.initial,
+        }
 
     def _condition(self, t: Transition):  # noqa: ANN202 - a closure handed to transitions
-        env, active, fails = self._env, self._active, self._fails
+        env, fails = self._env, self._fails
         guard = t.when.fn if t.when else None
         guard_block = Block(None, None, t.text or f"the guard of transition '{t.trigger}'", t.when.text) if t.when else None
-        checks = [
-            (pid, cid, cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
+        # (the party's set of active condition ids, condition id, its guard, why it blocks)
+        checks = tuple(
+            (self._active[pid], cid, cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
             for pid in t.consent
             for cid, cond in self.scenario.parties[pid].conditions.items()
-        ]
+        )
 
         def condition() -> bool:
             ok = True
             if guard is not None and not guard(env):
                 fails.append(guard_block)  # type: ignore[arg-type]
                 ok = False
-            for pid, cid, when, block in checks:
-                if cid in active[pid] and not when(env):
+            for active, cid, when, block in checks:
+                if cid in active and not when(env):
                     fails.append(block)
                     ok = False
             return ok
@@ -86,8 +106,6 @@ class Engine:
 
     def run(self) -> Trace:
         """Replay the whole timeline once from the scenario's starting facts."""
-        from . import __version__
-
         sc = self.scenario
         env = self._env
         env.clear()
@@ -107,36 +125,25 @@ class Engine:
             where = f"{event.loc}: " if event is not None else ""
             raise RunError(f"{where}{exc} while running event '{event.id if event else '?'}'") from None
         return Trace(
-            negsim_version=__version__,
-            scenario=sc.id,
-            title=sc.title,
-            scenario_sha256=sc.sha256,
-            utc_offset=sc.utc_offset,
-            applied=sc.applied,
-            initial_state=sc.initial,
-            final_state=str(env["state"]),
+            **self._header,  # type: ignore[arg-type]
+            final_state=path[-1],
             path=tuple(path),
             steps=tuple(steps),
-            facts=tuple((fid, env[fid]) for fid in sc.facts),  # type: ignore[misc]
+            facts=tuple([(fid, env[fid]) for fid in self._start_facts]),  # type: ignore[misc]
         )
 
     def _step(self, ev, path: list[str]) -> Step:  # noqa: ANN001
-        env, active = self._env, self._active
-        before = str(env["state"])
-        if ev.if_ is not None and not ev.if_.fn(env):
-            return Step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
+        env = self._env
+        before = path[-1]
+        if_ = ev.if_
+        if if_ is not None and not if_.fn(env):
+            return new_step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
         for fid, value in ev.set:
             env[fid] = value
-        added = []
-        for pid, cid in ev.add_conditions:
-            if cid not in active[pid]:
-                active[pid].add(cid)
-                added.append(f"{pid}.{cid}")
-        dropped = []
-        for pid, cid in ev.drop_conditions:
-            if cid in active[pid]:
-                active[pid].discard(cid)
-                dropped.append(f"{pid}.{cid}")
+        added: tuple[str, ...] = ()
+        dropped: tuple[str, ...] = ()
+        if ev.add_conditions or ev.drop_conditions:
+            added, dropped = self._change_conditions(ev)
         attempts: tuple[Attempt, ...] = ()
         outcome = NOTED
         if ev.trigger is not None:
@@ -151,22 +158,34 @@ class Engine:
                     attempts = (first, second)
                     if second.fired:
                         outcome = OTHERWISE
-        return Step(
-            ev.at, ev.id, ev.text, outcome, before, str(env["state"]), attempts, ev.set, tuple(added), tuple(dropped), ev.cite
-        )
+        return new_step(ev.at, ev.id, ev.text, outcome, before, path[-1], attempts, ev.set, added, dropped, ev.cite)
+
+    def _change_conditions(self, ev) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: ANN001
+        active = self._active
+        added = []
+        for pid, cid in ev.add_conditions:
+            if cid not in active[pid]:
+                active[pid].add(cid)
+                added.append(f"{pid}.{cid}")
+        dropped = []
+        for pid, cid in ev.drop_conditions:
+            if cid in active[pid]:
+                active[pid].discard(cid)
+                dropped.append(f"{pid}.{cid}")
+        return tuple(added), tuple(dropped)
 
     def _try(self, trigger: str, path: list[str]) -> Attempt:
         event = self._events[trigger]
-        if self._env["state"] not in event.transitions:
-            return Attempt(trigger, False, False, ())
+        if path[-1] not in event.transitions:
+            return self._undefined[trigger]
         fails = self._fails
         fails.clear()
         if event.trigger(self._model):
             new = self._model.state
             self._env["state"] = new
             path.append(new)
-            return Attempt(trigger, True, True, ())
-        return Attempt(trigger, True, False, tuple(dict.fromkeys(fails)))
+            return self._fired[trigger]
+        return Attempt(trigger, True, False, tuple(fails) if len(fails) < 2 else tuple(dict.fromkeys(fails)))
 
 
 def replay(scenario: Scenario) -> Trace:
