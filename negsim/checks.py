@@ -179,8 +179,8 @@ class Checker:
 
 
 def _guard_loc(node: Scalar, offset: int) -> Loc:
-    """Point inside a one-line guard where possible; else at its start."""
-    if "\n" in node.text or node.style in ("|", ">"):
+    """Point inside a one-line guard written without escapes; else at its start."""
+    if not node.verbatim:
         return node.loc
     if node.style in ("'", '"'):
         return node.loc.shifted(offset + 1)
@@ -201,6 +201,8 @@ def _kind(node: Node) -> str:
 
 def _shown(node: Node) -> str:
     if isinstance(node, Scalar):
+        if node.value is None:
+            return "empty (null)"
         text = node.text if len(node.text) <= 40 else node.text[:37] + "..."
         return repr(text)
     return f"a {node.kind}"

@@ -36,6 +36,7 @@ from .errors import did_you_mean
 
 MAX_LENGTH = 2000
 MAX_NESTING = 40
+MAX_TOKENS = 400  # each operator nests one closure: this bounds the depth of evaluation
 
 BOOL, INT, FLOAT, STR = "boolean", "integer", "number", "string"
 NUMERIC = (INT, FLOAT)
@@ -170,6 +171,10 @@ def _tokenize(text: str) -> list[_Tok]:
         if kind == "op" and text.startswith("**", pos):
             raise GuardError("powers ('**') are not allowed in guards; multiply instead", pos)
         if kind != "space":
+            if len(toks) == MAX_TOKENS:
+                raise GuardError(
+                    f"guard has more than {MAX_TOKENS} names, values and operators; split it into conditions", pos
+                )
             toks.append(_Tok(kind, m.group(), pos))
         pos = m.end()
     toks.append(_Tok("end", "", len(text)))
@@ -192,7 +197,7 @@ class _Expr:
 
 def _a(t: str) -> str:
     if t.startswith("list"):
-        return "a " + t
+        return "a " + t + "s"
     return ("an " if t[0] in "aeiou" else "a ") + t
 
 
@@ -369,21 +374,18 @@ class _Parser:
                 raise GuardError(f"'{op}' needs numbers, but got {_a(side.type)}", side.start)
         result = FLOAT if op == "/" or FLOAT in (left.type, right.type) else INT
         a, b = left.fn, right.fn
-        if op == "+":
-            fn: Fn = lambda env: a(env) + b(env)  # noqa: E731
-        elif op == "-":
-            fn = lambda env: a(env) - b(env)  # noqa: E731
-        elif op == "*":
-            fn = lambda env: a(env) * b(env)  # noqa: E731
-        else:
-            text = self.text
-            divide = op == "/"
+        apply = _ARITH[op]
+        text = self.text
+        divides = op in ("/", "%")
 
-            def fn(env: Env) -> object:
-                d = b(env)
-                if d == 0:
-                    raise GuardRuntimeError(f"division by zero in guard '{text}'")
-                return a(env) / d if divide else a(env) % d  # type: ignore[operator]
+        def fn(env: Env) -> object:
+            x, y = a(env), b(env)
+            if divides and y == 0:
+                raise GuardRuntimeError(f"division by zero in guard '{text}'")
+            try:
+                return apply(x, y)
+            except OverflowError:  # an integer too large to mix with a number
+                raise GuardRuntimeError(f"a number grew too large in guard '{text}'") from None
 
         return _Expr(result, fn, left.start)
 
@@ -425,7 +427,7 @@ class _Parser:
             self._nest(tok.pos)
             inner = self.or_()
             self.depth -= 1
-            self.expect(")", "')' to close the '(' at column " + str(tok.pos + 1))
+            self.expect(")", f"')' to close the '(' at character {tok.pos + 1} of the guard")
             inner.start = tok.pos
             return self._no_suffix(inner)
         if tok.text == "[":
@@ -525,6 +527,14 @@ def _cmp(op: Callable[[object, object], bool]) -> Callable[[_Expr, _Expr], Fn]:
 
     return build
 
+
+_ARITH: dict[str, Callable[[object, object], object]] = {
+    "+": _op.add,
+    "-": _op.sub,
+    "*": _op.mul,
+    "/": _op.truediv,
+    "%": _op.mod,
+}
 
 _COMPARE = {
     "==": _cmp(_op.eq),

@@ -43,9 +43,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @dataclass(frozen=True, slots=True)
 class Scalar:
     value: object  # str | int | float | bool | None | date | datetime
-    text: str  # the scalar as written (without quotes)
+    text: str  # the scalar's text (without quotes, escapes resolved)
     style: str  # '' plain, "'" or '"' quoted, '|' or '>' block
     loc: Loc
+    verbatim: bool = True  # on one line and written exactly as ``text``: columns inside it are known
 
     @property
     def kind(self) -> str:
@@ -111,14 +112,15 @@ def read_text(path: str) -> str:
 
 
 def decode(data: bytes, path: str) -> str:
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a UTF-8 byte order mark is fine
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        before = body[: exc.start].decode("utf-8")  # valid up to the bad byte; columns count characters
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         raise ScenarioError(
-            [Problem(Loc(path, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+            [Problem(Loc(path, line, col), f"not UTF-8 text (byte 0x{body[exc.start]:02x}); save the file as UTF-8")]
         ) from None
     if "\x00" in text:
         i = text.index("\x00")
@@ -159,14 +161,25 @@ class _Composer:
         return ScenarioError([Problem(self.loc(mark), message)])
 
     def compose(self) -> Node:
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(self.text)
+        if bad is not None:  # checked here so both parsers report it alike, in characters
+            i = bad.start()
+            line = self.text.count("\n", 0, i) + 1
+            loc = Loc(self.path, line, i - (self.text.rfind("\n", 0, i) + 1) + 1)
+            raise ScenarioError([Problem(loc, f"the character U+{ord(bad.group()):04X} is not allowed in YAML; delete it")])
         try:
             events = yaml.parse(self.text, Loader=_Loader)
             return self._document(iter(events))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
+            start = exc.context_mark
+            if exc.problem and exc.context and start is not None and mark is not None and start.line != mark.line:
+                what += f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
+            if mark is not None and self.text[mark.index : mark.index + 1] == "\t":
+                what += "; indent with spaces, not tabs"
             raise self.fail(mark, f"YAML syntax error: {what}") from None
-        except yaml.YAMLError as exc:  # reader errors without a mark
+        except (yaml.YAMLError, UnicodeError) as exc:  # pragma: no cover - errors without a mark
             raise ScenarioError([Problem(Loc(self.path, 1, 1), f"YAML error: {exc}")]) from None
 
     def _document(self, events) -> Node:
@@ -273,5 +286,10 @@ class _Composer:
             value = self.constructor.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             raise self.fail(ev.start_mark, f"bad value {ev.value!r}: {getattr(exc, 'problem', exc)}") from None
-        return Scalar(value, ev.value, ev.style or "", self.loc(ev.start_mark))
+        quotes = 2 if ev.style in ("'", '"') else 0
+        verbatim = (
+            ev.start_mark.line == ev.end_mark.line
+            and ev.end_mark.column - ev.start_mark.column == len(ev.value) + quotes
+        )
+        return Scalar(value, ev.value, ev.style or "", self.loc(ev.start_mark), verbatim)
 
