@@ -61,9 +61,9 @@ def build(root: Node, path: str, sha256: str = "") -> Scenario:
 
 def _format_check(c: Checker, root: Map) -> bool:
     version = root.get("negsim")
-    for other, hint in (("negsim-variant", "--variant FILE"), ("negsim-exercise", "negsim exercise")):
+    for other, kind, hint in (("negsim-variant", "a variant", "--variant FILE"), ("negsim-exercise", "an exercise", "negsim exercise")):
         if version is None and root.get(other) is not None:
-            c.error(root.loc, f"this is a {other[7:]} file, not a scenario; use it with {hint}")
+            c.error(root.loc, f"this is {kind} file, not a scenario; use it with {hint}")
             return False
     if version is None:
         c.error(root.loc, "not a negsim scenario: the first line should be 'negsim: 1'")
