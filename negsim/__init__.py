@@ -8,21 +8,69 @@ The library API mirrors the command line::
     print(trace.final_state, trace.path)
     print(negsim.render_text(trace, scenario))
 
-Heavy imports (``transitions``) happen only when a scenario is first run.
+Heavy imports (``transitions``) happen only when a scenario is first run,
+and each public name is imported from its module only when first used.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalog import bundled, resolve
-from .engine import Engine, replay
-from .errors import Loc, NegsimError, Problem, RunError, ScenarioError, UsageError
-from .model import Scenario
-from .render.show import render_show
-from .render.text import render_text
-from .trace import Trace, to_dict, to_json
-from .whatif import apply
+from typing import TYPE_CHECKING
+
+# Public names, imported from their modules on first use (PEP 562), so that
+# ``import negsim`` is cheap and a command pays only for the modules it uses:
+# ``negsim replay --format json`` never loads the text renderers.
+_LAZY = {
+    "bundled": "catalog",
+    "resolve": "catalog",
+    "Engine": "engine",
+    "replay": "engine",
+    "Loc": "errors",
+    "NegsimError": "errors",
+    "Problem": "errors",
+    "RunError": "errors",
+    "ScenarioError": "errors",
+    "UsageError": "errors",
+    "Scenario": "model",
+    "render_show": "render.show",
+    "render_text": "render.text",
+    "Trace": "trace",
+    "to_dict": "trace",
+    "to_json": "trace",
+    "apply": "whatif",
+}
+
+if TYPE_CHECKING:  # what the names above are, for type checkers and editors
+    from .catalog import bundled, resolve
+    from .engine import Engine, replay
+    from .errors import Loc, NegsimError, Problem, RunError, ScenarioError, UsageError
+    from .model import Scenario
+    from .render.show import render_show
+    from .render.text import render_text
+    from .trace import Trace, to_dict, to_json
+    from .whatif import apply
+
+
+def __getattr__(name: str) -> object:
+    from importlib import import_module
+
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value  # later lookups do not come back here
+        return value
+    if not name.startswith("_"):  # a submodule used as an attribute, e.g. negsim.engine
+        try:
+            return import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def load(
@@ -41,6 +89,7 @@ def load(
     ``"PARTY.CONDITION"``) and ``skip`` (``"EVENT"``). Raises UsageError,
     ScenarioError or WhatIfError.
     """
+    from .catalog import resolve
     from .variant import load_any, load_variant
     from .whatif import apply, from_options
 
@@ -54,6 +103,7 @@ def load(
 
 def validate(path: str) -> list[Problem]:
     """Every problem in the scenario or variant file at ``path``; empty when valid."""
+    from .errors import ScenarioError
     from .variant import load_any
 
     try:
