@@ -161,6 +161,8 @@ def check_startup_output(cmds: list[tuple[str, list[str]]]) -> None:
         trace = json.loads(out.stdout)
         if trace.get("scenario") != SCENARIO or not trace.get("final_state"):
             sys.exit(f"{label}: unexpected output: {out.stdout[:200]!r}")
+        if out.stdout != json.dumps(trace, indent=2, ensure_ascii=True) + "\n":
+            sys.exit(f"{label}: output is not what json.dumps(indent=2, ensure_ascii=True) writes")
 
 
 def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -91,14 +91,16 @@ def load(
     """
     from .catalog import resolve
     from .variant import load_any, load_variant
-    from .whatif import apply, from_options
 
     scenario = load_any(resolve(name))
     for v in variants:
         variant, scenario = load_variant(resolve(v), base=scenario)
         scenario = variant.apply(scenario)
-    ops = from_options(scenario, tuple(set), tuple(without), tuple(skip))
-    return apply(scenario, ops)
+    if set or without or skip:  # (no options: no operations, the scenario as loaded)
+        from .whatif import apply, from_options
+
+        scenario = apply(scenario, from_options(scenario, tuple(set), tuple(without), tuple(skip)))
+    return scenario
 
 
 def validate(path: str) -> list[Problem]:

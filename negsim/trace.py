@@ -189,7 +189,86 @@ def to_dict(trace: Trace) -> dict[str, object]:
 
 
 def to_json(trace: Trace) -> str:
-    """The trace as JSON text (ASCII-only, two-space indent, ends with a newline)."""
-    import json
+    """The trace as JSON text (ASCII-only, two-space indent, ends with a newline).
 
-    return json.dumps(to_dict(trace), indent=2, ensure_ascii=True) + "\n"
+    The same text as ``json.dumps(to_dict(trace), indent=2, ensure_ascii=True)``,
+    written by :func:`_dump` below: the ``json`` package takes longer to import
+    than the whole replay of a small scenario, and ``negsim replay --format
+    json`` is often started many times from a script.
+    """
+    out: list[str] = []
+    _dump(to_dict(trace), out, "\n")
+    out.append("\n")
+    return "".join(out)
+
+
+try:  # the C function the json package itself uses, without importing the package
+    from _json import encode_basestring_ascii as _quote
+except ImportError:  # pragma: no cover - an interpreter without the accelerator
+    from json.encoder import encode_basestring_ascii as _quote
+
+
+def _dump(value: object, out: list[str], nl: str) -> None:
+    """Append ``value`` as JSON to ``out``, as json.dumps(indent=2, ensure_ascii=True) does.
+
+    ``nl`` is the newline and indentation of the line ``value`` is on. Types
+    are tested in json's own order (so a bool is never written as an int).
+    """
+    if isinstance(value, str):
+        out.append(_quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float(value))
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _dump(item, out, inner)
+            sep = "," + inner
+        out.append(nl + "]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for key, item in value.items():
+            out.append(sep)
+            out.append(_quote(_key(key)))
+            out.append(": ")
+            _dump(item, out, inner)
+            sep = "," + inner
+        out.append(nl + "}")
+    else:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _float(x: float) -> str:
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    return float.__repr__(x)
+
+
+def _key(key: object) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _float(key)
+    if key is True or key is False or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
