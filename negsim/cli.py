@@ -39,6 +39,9 @@ class NegsimGroup(click.Group):
         except NegsimError as exc:
             click.echo(f"Error: {exc}", err=True)
             code = exc.exit_code
+        except click.exceptions.NoArgsIsHelpError as exc:  # 'negsim' alone: show the help
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            code = 0
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "negsim"
             click.echo(f"Error: {exc.format_message().rstrip('.')}; see '{where} --help'", err=True)
@@ -108,6 +111,10 @@ def whatif_options(f):  # noqa: ANN001, ANN201 - a decorator
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _emit(text: str, output: str | None, force: bool) -> None:
@@ -209,15 +216,27 @@ def validate(files: tuple[str, ...]) -> None:
 
     bad = 0
     for name in files:
-        path = resolve(name)
         try:
+            path = resolve(name)
             sc = load_any(path)
+        except UsageError as exc:
+            bad += 1
+            reason = "no such file" if str(exc).startswith("no such file") else str(exc)
+            click.echo(f"{name}: {reason}", err=True)
+            continue
         except ScenarioError as exc:
             bad += 1
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
-        click.echo(f"{path}: ok (scenario '{sc.id}': {len(sc.parties)} parties, {len(sc.states)} states, {len(sc.timeline)} events)")
+        if sc.applied:
+            what = f"variant of scenario '{sc.id}', {_count(len(sc.applied), 'what-if')}"
+        else:
+            what = (
+                f"scenario '{sc.id}': {_count(len(sc.parties), 'party', 'parties')}, "
+                f"{_count(len(sc.states), 'state')}, {_count(len(sc.timeline), 'event')}"
+            )
+        click.echo(f"{path}: ok ({what})")
     if bad:
         click.get_current_context().exit(EXIT_INPUT)
 

@@ -123,11 +123,27 @@ def test_validate_ok_and_bad_files(write):
     bad = write(MINIMAL.replace("to: signed", "to: sigend").replace("when: ready", "when: redy"), "bad.yaml")
     result = run("validate", good, bad)
     assert result.exit_code == 1
-    assert result.stdout == f"{good}: ok (scenario 'mini': 1 parties, 2 states, 2 events)\n"
+    assert result.stdout == f"{good}: ok (scenario 'mini': 1 party, 2 states, 2 events)\n"
     assert result.stderr == (
         f"{bad}:14:15: condition 'alpha.is_ready': unknown name 'redy'; did you mean 'ready'?\n"
         f"{bad}:23:11: transition 'sign' goes to unknown state 'sigend'; did you mean 'signed'?\n"
     )
+
+
+def test_validate_goes_on_after_a_missing_file(write):
+    good = write(MINIMAL)
+    result = run("validate", "missing.yaml", good, "aleppo-no-shelling")
+    assert result.exit_code == 1
+    assert result.stderr == "missing.yaml: no such file\n"
+    assert result.stdout.splitlines()[0] == f"{good}: ok (scenario 'mini': 1 party, 2 states, 2 events)"
+    assert result.stdout.splitlines()[1].endswith(": ok (variant of scenario 'aleppo-2016-12', 1 what-if)")
+
+
+def test_no_arguments_shows_the_help():
+    result = run()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: negsim [OPTIONS] COMMAND [ARGS]...")
+    assert "Error" not in result.output
 
 
 def test_validate_bundled_id():
