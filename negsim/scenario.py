@@ -69,7 +69,9 @@ def _format_check(c: Checker, root: Map) -> bool:
         c.error(root.loc, "not a negsim scenario: the first line should be 'negsim: 1'")
         return False
     if not (isinstance(version, Scalar) and version.value == FORMAT_VERSION and not isinstance(version.value, bool)):
-        shown = version.text if isinstance(version, Scalar) else version.kind
+        shown = f"a {version.kind}" if not isinstance(version, Scalar) else (
+            f'"{version.text}"' if isinstance(version.value, str) else version.text
+        )
         c.error(version, f"scenario format version {shown} is not supported; this negsim reads 'negsim: {FORMAT_VERSION}'")
         return False
     return True
