@@ -19,6 +19,7 @@ from .yamlsource import Map, Node, Scalar, Seq, type_name
 ID = re.compile(r"^[a-z][a-z0-9_]*\Z")
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})\Z")
+LOCAL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?\Z")
 
 
 class Checker:
@@ -137,11 +138,13 @@ class Checker:
         if node is None:
             return None
         text = node.text if isinstance(node, Scalar) else ""
-        try:
-            when: datetime | None = datetime.fromisoformat(text)
-        except ValueError:
-            when = None
-        if when is None or len(text) <= 10:
+        when: datetime | None = None
+        if LOCAL_TIME.match(text):
+            try:
+                when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+            except ValueError:
+                when = None
+        if when is None:
             self.error(
                 node, f"{what} must be a local date and time such as 2016-12-14T05:00, not {_shown(node)}"
             )

@@ -103,7 +103,7 @@ def compile_guard(text: str, types: Mapping[str, str], states: frozenset[str] | 
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|%|\(|\)|\[|\]|,)
@@ -145,6 +145,9 @@ _PYTHON_WORDS = {
     "exec": "'exec' is not part of the guard language",
     "eval": "'eval' is not part of the guard language",
 }
+
+# names a fact cannot have: the guard language would never read them as a name
+UNUSABLE_NAMES = RESERVED | set(_PYTHON_WORDS)
 
 
 @dataclass(slots=True)

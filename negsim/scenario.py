@@ -16,7 +16,7 @@ from datetime import timezone
 from . import yamlsource
 from .checks import ID, SCENARIO_ID, Checker
 from .errors import Loc, Problem, ScenarioError, did_you_mean
-from .guards import RESERVED, Guard, type_of
+from .guards import UNUSABLE_NAMES, Guard, type_of
 from .model import (
     Condition,
     Event,
@@ -61,14 +61,16 @@ def build(root: Node, path: str, sha256: str = "") -> Scenario:
 
 def _format_check(c: Checker, root: Map) -> bool:
     version = root.get("negsim")
-    for other, kind, hint in (("negsim-variant", "a variant", "--variant FILE"), ("negsim-exercise", "an exercise", "negsim exercise")):
-        if version is None and root.get(other) is not None:
-            c.error(root.loc, f"this is {kind} file, not a scenario; use it with {hint}")
-            return False
+    if version is None and root.get("negsim-variant") is not None:
+        c.error(root.loc, "this is a variant file, not a scenario; use it with --variant FILE")
+        return False
+    if version is None and root.get("negsim-exercise") is not None:
+        c.error(root.loc, "this is an exercise file, not a scenario")
+        return False
     if version is None:
         c.error(root.loc, "not a negsim scenario: the first line should be 'negsim: 1'")
         return False
-    if not (isinstance(version, Scalar) and version.value == FORMAT_VERSION and not isinstance(version.value, bool)):
+    if not (isinstance(version, Scalar) and type(version.value) is int and version.value == FORMAT_VERSION):
         shown = f"a {version.kind}" if not isinstance(version, Scalar) else (
             f'"{version.text}"' if isinstance(version.value, str) else version.text
         )
@@ -83,6 +85,9 @@ class _Builder:
         self.path = path
         self.base = os.path.dirname(os.path.abspath(path))
         self.declared_triggers: set[str] = set()
+        # names declared even where the rest of the declaration is broken: no cascading errors
+        self.declared_parties: set[str] = set()
+        self.declared_conditions: set[tuple[str, str]] = set()
 
     def build(self, root: Node, sha256: str) -> Scenario:
         c = self.c
@@ -176,7 +181,7 @@ class _Builder:
         out: dict[str, Fact] = {}
         for key, value in m.items if m else ():
             fid = c.identifier(key, "fact")
-            if fid in RESERVED:
+            if fid in UNUSABLE_NAMES:
                 c.error(key, f"'{fid}' is a reserved word in guards; choose another fact name")
                 continue
             text = ""
@@ -210,8 +215,8 @@ class _Builder:
 
     def fact_value(self, node: Node, what: str) -> FactValue | None:
         if isinstance(node, Scalar) and isinstance(node.value, (bool, int, float, str)):
-            if isinstance(node.value, float) and node.value != node.value:
-                self.c.error(node, f"{what} cannot be NaN")
+            if isinstance(node.value, float) and (node.value != node.value or node.value in (float("inf"), float("-inf"))):
+                self.c.error(node, f"{what} must be a finite number, not {node.text}")
                 return None
             return node.value
         if isinstance(node, Scalar) and node.value is not None:
@@ -265,12 +270,15 @@ class _Builder:
         m = c.mapping(item, "a transition")
         if m is None:
             return None
+        tnode = m.get("trigger")
+        label = tnode.text if isinstance(tnode, Scalar) else "?"  # names the transition in messages
         c.keys(m, "a transition", ("trigger", "from", "to"), ("when", "consent", "text"))
         trigger = self._id(m.get("trigger"), "trigger")
         if trigger:
             self.declared_triggers.add(trigger)  # known even if the rest is broken: no cascading errors
         if trigger and (trigger in RESERVED_TRIGGERS or trigger.startswith(("is_", "may_"))):
             c.error(m.get("trigger"), f"trigger name '{trigger}' is reserved; names 'state', 'trigger', 'is_…' and 'may_…' are taken by the engine")
+            label = trigger
             trigger = None
         sources: list[str] = []
         src = m.get("from")
@@ -279,17 +287,17 @@ class _Builder:
             if name is None:
                 continue
             if name not in states:
-                c.error(node, f"transition '{trigger}' starts from unknown state '{name}'{did_you_mean(name, states)}")
+                c.error(node, f"transition '{label}' starts from unknown state '{name}'{did_you_mean(name, states)}")
             else:
                 sources.append(name)
         if isinstance(src, Seq) and not src.items:
-            c.error(src, f"transition '{trigger}' has an empty 'from' list; name the states it starts from")
+            c.error(src, f"transition '{label}' has an empty 'from' list; name the states it starts from")
         dest_node = m.get("to")
         dest = c.text(dest_node, "transition 'to'")
         if dest is not None and dest not in states:
-            c.error(dest_node, f"transition '{trigger}' goes to unknown state '{dest}'{did_you_mean(dest, states)}")
+            c.error(dest_node, f"transition '{label}' goes to unknown state '{dest}'{did_you_mean(dest, states)}")
             dest = None
-        when = c.guard(m.get("when"), types, states, f"guard of transition '{trigger}'")
+        when = c.guard(m.get("when"), types, states, f"guard of transition '{label}'")
         consent_node = m.get("consent")
         consent: list[str] = []
         if consent_node is not None:
@@ -298,9 +306,9 @@ class _Builder:
                 if name is None:
                     continue
                 if name not in parties:
-                    c.error(node, f"transition '{trigger}' needs consent from unknown party '{name}'{did_you_mean(name, parties)}")
+                    c.error(node, f"transition '{label}' needs consent from unknown party '{name}'{did_you_mean(name, parties)}")
                 elif name in consent:
-                    c.error(node, f"party '{name}' is listed twice in the consent of transition '{trigger}'")
+                    c.error(node, f"party '{name}' is listed twice in the consent of transition '{label}'")
                 else:
                     consent.append(name)
         text = c.text(m.get("text"), "transition text") or ""
@@ -333,6 +341,8 @@ class _Builder:
         out: dict[str, Party] = {}
         for key, value in m.items if m else ():
             pid = c.identifier(key, "party")
+            if pid:
+                self.declared_parties.add(pid)
             pm = c.mapping(value, f"party '{key.text}'")
             if pm is None or pid is None:
                 continue
@@ -354,6 +364,8 @@ class _Builder:
         """One condition of party ``pid``: ``ckey: {text, when, active}``."""
         c = self.c
         cid = c.identifier(ckey, "condition")
+        if cid:
+            self.declared_conditions.add((pid, cid))
         cond = c.mapping(cvalue, f"condition '{pid}.{ckey.text}'")
         if cond is None or cid is None:
             return None
@@ -463,11 +475,12 @@ class _Builder:
         for key, value in m.items if m else ():
             party = parties.get(key.value) if isinstance(key.value, str) else None
             if party is None:
-                c.error(key, f"{what} names unknown party '{key.text}'{did_you_mean(key.text, parties)}")
+                if key.value not in self.declared_parties:
+                    c.error(key, f"{what} names unknown party '{key.text}'{did_you_mean(key.text, parties)}")
                 continue
             for cnode in value.items if isinstance(value, Seq) else (value,):
                 cid = c.text(cnode, f"condition in {what}")
-                if cid is None:
+                if cid is None or (cid not in party.conditions and (party.id, cid) in self.declared_conditions):
                     continue
                 if cid not in party.conditions:
                     known = did_you_mean(cid, party.conditions) or (

@@ -117,7 +117,7 @@ CASES = {
     "a variant file": ("negsim: 1", "negsim-variant: 1", [
         "s.yaml:1:1: this is a variant file, not a scenario; use it with --variant FILE"]),
     "an exercise file": ("negsim: 1", "negsim-exercise: 1", [
-        "s.yaml:1:1: this is an exercise file, not a scenario; use it with negsim exercise"]),
+        "s.yaml:1:1: this is an exercise file, not a scenario"]),
     # unknown and missing keys
     "unknown top key": ("title: A minimal deal", "titel: A minimal deal", [
         "s.yaml:1:1: the scenario is missing the required key 'title'",
@@ -158,7 +158,23 @@ CASES = {
     "fact as a date": ("  count: 2", "  count: 2020-01-01", [
         "s.yaml:7:10: fact 'count' must be true/false, a number or text; put the date in quotes to use it as text"]),
     "fact NaN": ("  count: 2", "  count: .nan", [
-        "s.yaml:7:10: fact 'count' cannot be NaN"]),
+        "s.yaml:7:10: fact 'count' must be a finite number, not .nan"]),
+    "fact infinite": ("  count: 2", "  count: -.inf", [
+        "s.yaml:7:10: fact 'count' must be a finite number, not -.inf"]),
+    "fact named like a Python word": ("  count: 2", "  lambda: 2", [
+        "s.yaml:7:3: 'lambda' is a reserved word in guards; choose another fact name"]),
+    "version 1.0": ("negsim: 1", "negsim: 1.0", [
+        "s.yaml:1:9: scenario format version 1.0 is not supported; this negsim reads 'negsim: 1'"]),
+    "at with only an hour": ("at: 2020-01-01T10:00", "at: 2020-01-01T10", [
+        "s.yaml:26:9: 'at' of event 'first_try' must be a local date and time such as 2016-12-14T05:00, not '2020-01-01T10'"]),
+    "broken condition is not named again by add_conditions": (
+        "        when: ready\n", "        when: ready and\n", [
+        "s.yaml:14:24: condition 'alpha.is_ready': guard ends too early; a value is missing"]),
+    "reserved trigger named in later messages": ("    - trigger: sign\n      from: open", "    - trigger: is_sign\n      from: opn", [
+        "s.yaml:21:16: trigger name 'is_sign' is reserved; names 'state', 'trigger', 'is_…' and 'may_…' are taken by the engine",
+        "s.yaml:22:13: transition 'is_sign' starts from unknown state 'opn'; did you mean 'open'?",
+        "s.yaml:28:14: 'trigger' of event 'first_try' names unknown trigger 'sign'; did you mean 'is_sign'?",
+        "s.yaml:33:14: 'trigger' of event 'alpha_ready' names unknown trigger 'sign'; did you mean 'is_sign'?"]),
     "party as text": ("  alpha:\n    name: Alpha", "  beta: Beta\n  alpha:\n    name: Alpha", [
         "s.yaml:9:9: party 'beta' must be a mapping (key: value lines), not string 'Beta'"]),
     "condition as text": ("      is_ready:\n        text: Alpha is ready\n        when: ready", "      is_ready: ready", [
@@ -536,3 +552,12 @@ def test_any_mutation_of_the_minimal_scenario_loads_or_raises_scenario_error(tex
         negsim.replay(sc)
     except NegsimError:
         pass
+
+
+def test_a_broken_condition_is_not_reported_again_where_it_is_named(write):
+    text = MINIMAL.replace("        when: ready\n", "        when: ready and\n").replace(
+        "    set:\n      ready: true\n", "    set:\n      ready: true\n    drop_conditions:\n      alpha: [is_ready]\n"
+    )
+    assert problems(write(text)) == [
+        "s.yaml:14:24: condition 'alpha.is_ready': guard ends too early; a value is missing"
+    ]
