@@ -203,6 +203,35 @@ def time_startup(
     return walls, cpus
 
 
+def count_instructions(cmds: list[tuple[str, list[str]]]) -> dict[str, int] | None:
+    """Instructions executed by each command (valgrind's callgrind, Ir), or None without valgrind.
+
+    Unlike wall time this does not move when other programs share the
+    machine, so it is the figure to compare two versions of negsim by. It
+    leaves out the kernel's work (exec, page faults), which both commands share.
+    """
+    if shutil.which("valgrind") is None:
+        return None
+    env = _env()
+    env["PYTHONHASHSEED"] = "0"
+    counts = {}
+    for label, argv in cmds:
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        found = [line.split("Collected :")[1] for line in out.stderr.splitlines() if "Collected :" in line]
+        if out.returncode != 0 or not found:
+            return None
+        counts[label] = int(found[-1].strip())
+    return counts
+
+
 # --- 2. in-process replays --------------------------------------------------------
 
 
@@ -443,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a fast smoke run with few repetitions")
     ap.add_argument("--rounds", type=int, help="start-up rounds per command (default 40, quick 5)")
     ap.add_argument("--trials", type=int, help="in-process trials per side (default 15, quick 3)")
+    ap.add_argument(
+        "--instructions", action="store_true", help="also count start-up instructions under valgrind (slow, noise-free)"
+    )
     args = ap.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 40)
     trials = args.trials or (3 if args.quick else 15)
@@ -473,6 +505,15 @@ def main(argv: list[str] | None = None) -> int:
     first = cmds[0][0]
     paired = statistics.median(a / b for a, b in zip(times[first], times[base_label]))
     print(f"   median of per-round wall ratios for '{first}': {paired:.2f}x")
+    if args.instructions:
+        counts = count_instructions(cmds)
+        if counts is None:
+            print("   (instruction counts: valgrind not available or failed)")
+        else:
+            base_ir = counts[base_label]
+            print("   instructions (valgrind callgrind, one run each, PYTHONHASHSEED=0):")
+            for label, n in counts.items():
+                print(f"   {label:<26} {n / 1e6:>8.1f}M {n / base_ir:>5.2f}x")
     print()
 
     neg, raw, path = time_replays(trials, seconds)
