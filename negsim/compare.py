@@ -25,6 +25,10 @@ class Difference:
     only_variant: tuple[Block, ...]
     forks: bool  # the deal is in different states after this event
 
+    @property
+    def at(self):  # noqa: ANN201 - the earlier of the two times (an event may be retimed)
+        return min(s.at for s in (self.baseline, self.variant) if s is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -78,15 +82,15 @@ def diff(a: Trace, b: Trace) -> list[Difference]:
         state_b = sb.to_state if sb else state_b
         if sa is not None and sb is not None and _same(sa, sb):
             continue
-        blocks_a = _blocks(sa)
-        blocks_b = _blocks(sb)
+        keys_a = {_key(x) for x in _blocks(sa)}
+        keys_b = {_key(x) for x in _blocks(sb)}
         out.append(
             Difference(
                 event,
                 sa,
                 sb,
-                tuple(x for x in blocks_a if x not in blocks_b),
-                tuple(x for x in blocks_b if x not in blocks_a),
+                tuple(x for x in _blocks(sa) if _key(x) not in keys_b),
+                tuple(x for x in _blocks(sb) if _key(x) not in keys_a),
                 state_a != state_b,
             )
         )
@@ -111,6 +115,11 @@ def _same(a: Step, b: Step) -> bool:
         b.dropped,
         b.set,
     )
+
+
+def _key(b: Block) -> tuple[str | None, str | None, str | None]:
+    """A block's identity: the condition it names (its wording may differ between runs)."""
+    return (b.party, b.condition, b.when if b.party is None else None)
 
 
 def _blocks(step: Step | None) -> tuple[Block, ...]:

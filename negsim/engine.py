@@ -184,6 +184,8 @@ class Engine:
             new = self._model.state
             self._env["state"] = new
             path.append(new)
+            if fails:  # an earlier transition for this trigger was blocked before this one fired
+                return Attempt(trigger, True, True, (), tuple(dict.fromkeys(fails)))
             return self._fired[trigger]
         return Attempt(trigger, True, False, tuple(fails) if len(fails) < 2 else tuple(dict.fromkeys(fails)))
 

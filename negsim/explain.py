@@ -78,6 +78,7 @@ class Explanation:
     runs: int
     complete: bool  # False when a limit stopped the search early
     levers: bool
+    max_size: int
 
 
 def reached(trace: Trace, target: str, by: datetime | None) -> tuple[bool, datetime | None, str | None]:
@@ -152,7 +153,7 @@ def explain(
     if any(not any(f <= big for f in found) for big in too_big):
         complete = False
     solutions.sort(key=lambda s: (len(s.changes), s.changes))
-    return Explanation(target, by, baseline, tuple(solutions), runs, complete, levers)
+    return Explanation(target, by, baseline, tuple(solutions), runs, complete, levers, max_size)
 
 
 def _reachable(scenario: Scenario) -> dict[str, set[str]]:

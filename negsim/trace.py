@@ -147,6 +147,7 @@ def _attempt(a: Attempt | None) -> dict[str, object] | None:
         "valid": a.valid,
         "fired": a.fired,
         "blocked_by": [_block(b) for b in a.blocked_by],
+        "passed_over": [_block(b) for b in a.passed_over],
     }
 
 
@@ -162,6 +163,7 @@ def step_dict(s: Step) -> dict[str, object]:
         "fired": s.fired,
         "valid": s.attempts[0].valid if s.attempts else None,
         "blocked_by": [_block(b) for b in s.blocked_by],
+        "passed_over": [_block(b) for b in s.attempts[0].passed_over] if s.attempts else [],
         "otherwise": _attempt(s.otherwise),
         "set": dict(s.set),
         "added_conditions": list(s.added),

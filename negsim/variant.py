@@ -14,11 +14,11 @@ import os
 from dataclasses import dataclass
 
 from . import yamlsource
-from .catalog import resolve
+from .catalog import bundled
 from .checks import SCENARIO_ID, Checker
 from .errors import Loc, UsageError, did_you_mean
 from .model import Condition, FrozenMap, Party, Scenario
-from .scenario import _Builder, _format_check, build, coerce
+from .scenario import _a, _Builder, _format_check, build, coerce
 from .whatif import _known, Op, PutCondition, PutEvent, Retime, SetFact, Skip, Without, apply
 from .yamlsource import Map, Node, Scalar, Seq
 
@@ -124,15 +124,17 @@ def _base(c: Checker, node: Node, text: str, path: str, given: Scenario | None) 
             c.error(node, f"this variant is for scenario '{text}', not '{given.id}'")
             c.raise_if_any()
         return given
-    if os.path.isfile(near) and text.endswith((".yaml", ".yml")):
+    if any(ch in text for ch in "/\\") or text.endswith((".yaml", ".yml")):  # a path, relative to this file
+        if not os.path.isfile(near):
+            c.error(node, f"base scenario file '{text}' not found (looked for {near})")
+            c.raise_if_any()
         return load(near)
-    try:
-        found = resolve(text)
-    except UsageError:
-        c.error(node, f"base scenario '{text}' not found: give a bundled scenario id or a path relative to this file")
+    found = {b.id: b.path for b in bundled() if b.kind == "scenario"}.get(text)
+    if found is None:
+        hint = did_you_mean(text, [b.id for b in bundled() if b.kind == "scenario"])
+        c.error(node, f"base scenario '{text}' not found{hint}: give a bundled scenario id or a path relative to this file")
         c.raise_if_any()
-        raise  # pragma: no cover - raise_if_any always raises here
-    return load(found)
+    return load(found)  # type: ignore[arg-type]
 
 
 def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
@@ -162,17 +164,23 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
 
     # events: add, or replace by id
     known_events = {e.id for e in base.timeline}
+    put: set[str] = set()
     seq = c.sequence(top.get("events"), "events")
     for item in seq.items if seq else ():
         ev = b.event(item, base.tz, dict(base.facts), types, states, parties, set(base.triggers))
-        if ev is not None:
-            ops.append(PutEvent(ev, ev.loc))
-            known_events.add(ev.id)
+        if ev is None:
+            continue
+        if ev.id in put:
+            c.error(ev.loc, f"events: event '{ev.id}' is given twice in this variant")
+            continue
+        put.add(ev.id)
+        ops.append(PutEvent(ev, ev.loc))
+        known_events.add(ev.id)
 
     rm = c.mapping(top.get("retime"), "retime")
     for key, value in rm.items if rm else ():
         if key.value not in known_events:
-            c.error(key, f"retime: unknown event '{key.text}'{did_you_mean(key.text, sorted(known_events))}")
+            c.error(key, f"retime: unknown event '{key.text}'{_known(key.text, known_events, 'events')}")
             continue
         at = c.local_time(value, base.tz, f"new time of event '{key.text}'")
         if at is not None:
@@ -182,12 +190,12 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
     for key, value in sm.items if sm else ():
         fact = base.facts.get(key.value) if isinstance(key.value, str) else None
         if fact is None:
-            c.error(key, f"set: unknown fact '{key.text}'{did_you_mean(key.text, base.facts)}")
+            c.error(key, f"set: unknown fact '{key.text}'{_known(key.text, base.facts, 'facts')}")
             continue
         v = b.fact_value(value, f"value of '{fact.id}'")
         coerced = None if v is None else coerce(v, fact.type)
         if v is not None and coerced is None:
-            c.error(value, f"set: '{fact.id}' is a {fact.type} fact; {v!r} does not fit")
+            c.error(value, f"set: '{fact.id}' is {_a(fact.type)} fact; {v!r} does not fit")
         elif coerced is not None:
             ops.append(SetFact(fact.id, coerced, key.loc))
 

@@ -123,7 +123,7 @@ def _apply_one(sc: Scenario, op: Op) -> Scenario:
             raise _fail(op, f"unknown fact '{op.fact}'{_known(op.fact, sc.facts, 'facts')}")
         value = coerce(op.value, fact.type)
         if value is None:
-            raise _fail(op, f"'{op.fact}' is a {fact.type} fact; {op.value!r} does not fit")
+            raise _fail(op, f"'{op.fact}' is {'an' if fact.type[0] == 'i' else 'a'} {fact.type} fact; {op.value!r} does not fit")
         facts = dict(sc.facts)
         facts[op.fact] = dataclasses.replace(fact, value=value)
         return dataclasses.replace(sc, facts=FrozenMap(facts))

@@ -185,3 +185,32 @@ def test_cli_json_and_bad_options():
     bad_time = runner.invoke(cli, ["explain", "aleppo-2016-12", "--reach", "evacuating", "--by", "dawn"])
     assert bad_time.exit_code == 2
     assert bad_time.stderr == "Error: --by needs a local date and time such as 2016-12-14T06:00, not 'dawn'\n"
+
+
+DECIDE = """\
+negsim: 1
+id: decide
+title: Accept or reject
+timezone: "+00:00"
+facts: {ok: false}
+parties:
+  alpha: {name: Alpha, conditions: {ok: {text: Alpha is satisfied, when: ok}}}
+deal:
+  initial: open
+  states: {open: Open, signed: Signed, rejected: Rejected}
+  transitions:
+    - {trigger: decide, from: open, to: signed, consent: [alpha]}
+    - {trigger: decide, from: open, to: rejected}
+timeline:
+  - {at: 2020-01-01T10:00, id: vote, trigger: decide}
+"""
+
+
+def test_a_trigger_with_two_transitions_reports_what_blocked_the_first(write):
+    path = write(DECIDE)
+    trace = negsim.replay(negsim.load(path))
+    (step,) = trace.steps
+    assert (step.fired, step.to_state) == (True, "rejected")
+    assert [(b.party, b.condition) for b in step.attempts[0].passed_over] == [("alpha", "ok")]
+    assert negsim.to_dict(trace)["steps"][0]["passed_over"][0]["condition"] == "ok"
+    assert labels(explain(negsim.load(path), "signed")) == [["without alpha.ok"]]

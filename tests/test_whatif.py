@@ -289,7 +289,10 @@ def test_bad_variant_files_report_every_problem_with_its_place(write):
     assert result.stderr.splitlines() == [
         f"{path}:6:1: unknown key 'skipp' in the variant; did you mean 'skip'?",
         f"{path}:8:13: set: 'shelling' is a boolean fact; 3 does not fit",
-        f"{path}:9:3: set: unknown fact 'nope'",
+        f"{path}:9:3: set: unknown fact 'nope'; known facts: buses_and_convoys_agreed, buses_at_meeting_points, "
+        "checkpoints_open, destination, evacuees_sought, foua_kfraya_siege_lifted, foua_kfraya_wounded_offered, "
+        "hostages_released, iranian_remains_returned, rebels_ready_to_leave, rebels_retaliated, shelling, "
+        "wanted_fighters_handed_over",
         f"{path}:10:11: without: unknown party 'irn'; did you mean 'iran'?",
         f"{path}:10:16: without: party 'iran' has no condition 'foua'; known conditions: foua_kfraya, iranian_remains",
         f"{path}:11:7: skip: unknown event 'no_such_event'",
@@ -320,3 +323,24 @@ def test_whatif_no_longer_fitting_after_a_variant(write):
 
 def test_scenario_objects_unchanged_by_dataclass_replace(article):
     assert dataclasses.is_dataclass(article) and article.applied == ()
+
+
+def test_variant_events_given_twice_and_a_missing_base_file(write):
+    twice = write(
+        """\
+        negsim-variant: 1
+        id: twice
+        title: T
+        question: q
+        base: aleppo-2016-12
+        events:
+          - {at: 2016-12-14T12:00, id: extra}
+          - {at: 2016-12-14T13:00, id: extra}
+        """
+    )
+    result = run("validate", twice)
+    assert result.stderr == f"{twice}:8:5: events: event 'extra' is given twice in this variant\n"
+    lost = write("negsim-variant: 1\nid: v\ntitle: V\nquestion: q\nbase: ../elsewhere/deal.yaml\n", "lost.yaml")
+    result = run("validate", lost)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{lost}:5:7: base scenario file '../elsewhere/deal.yaml' not found (looked for ")

@@ -22,7 +22,9 @@ def render_compare_text(comparisons: list[Comparison], scenario: Scenario) -> st
         f = c.fork
         where = f"{_when(f)} {f.event}" if f else "same path"
         out.append(f"{c.variant.id:<{width}}  {c.variant.trace.final_state:<13} {where}")
-    out += ["", *wrap(f"Baseline: {base.title} ({base.id})", "  ")]
+    out += ["", *wrap(f"Baseline: {base.title} ({base.trace.scenario})", "    ", "  ")]
+    for label in base.trace.applied:
+        out += wrap(label, "      ", "  what-if: ")
     out += wrap(" > ".join(base.trace.path), "        ", "  path: ")
     for c in comparisons:
         out += ["", *_variant(c, scenario)]
@@ -30,9 +32,7 @@ def render_compare_text(comparisons: list[Comparison], scenario: Scenario) -> st
 
 
 def _when(d: Difference) -> str:
-    step = d.baseline or d.variant
-    assert step is not None
-    return f"{step.at:%d %b %H:%M}"
+    return f"{d.at:%d %b %H:%M}"
 
 
 def _variant(c: Comparison, scenario: Scenario) -> list[str]:
@@ -59,9 +59,7 @@ def _variant(c: Comparison, scenario: Scenario) -> list[str]:
 
 
 def _difference(verb: str, d: Difference, scenario: Scenario) -> list[str]:
-    step = d.baseline or d.variant
-    assert step is not None
-    out = wrap(f"{verb} at {step.at:%a %d %b %Y %H:%M}, event {d.event}:", "    ", "  ")
+    out = wrap(f"{verb} at {d.at:%a %d %b %Y %H:%M}, event {d.event}:", "    ", "  ")
     out += _side("baseline", d.baseline)
     out += _side("variant ", d.variant)
     if d.only_baseline:
@@ -90,7 +88,8 @@ def _side(label: str, step: Step | None) -> list[str]:
 
 def _block(b: Block, scenario: Scenario) -> list[str]:
     ref = f"{b.party}.{b.condition}" if b.party else "transition guard"
-    return wrap(f"{b.text} [{ref}: {b.when}]", "        ", "      - ")
+    who = scenario.parties[b.party].name + ": " if b.party in scenario.parties else ""
+    return wrap(f"{who}{b.text} [{ref}: {b.when}]", "        ", "      - ")
 
 
 def _step_dict(step: Step | None) -> dict[str, object] | None:

@@ -20,15 +20,24 @@ def render_explain_text(e: Explanation, scenario: Scenario) -> str:
         when = f" at {base.reached_at:%a %d %b %H:%M} ({base.event})" if base.reached_at else " from the start"
         out += wrap(f"The baseline already reaches {e.target}{when}: nothing needs to change.", "")
         return "\n".join(out) + "\n"
-    out += wrap(f"The baseline does not (it ends in {e.baseline.final_state}).", "")
+    later = _reached_later(e)
+    if later is not None:
+        out += wrap(f"The baseline reaches it only later, at {later:%a %d %b %H:%M}.", "")
+    else:
+        out += wrap(f"The baseline never reaches it (it ends in {e.baseline.final_state}).", "")
     what = "dropping conditions that blocked a step" + (" or setting levers" if e.levers else "")
-    scope = "complete" if e.complete else "stopped early by a limit; sets found are minimal, but there may be more"
-    out += wrap(f"Searched {e.runs} runs, {what} ({scope}).", "")
+    scope = "complete" if e.complete else f"stopped at sets of {e.max_size} changes; raise --max-size to look further"
+    out += wrap(f"Searched {_runs(e.runs)}, {what} ({scope}).", "")
     out.append("")
     if not e.solutions:
+        if not e.complete:
+            out += wrap(f"No set of up to {e.max_size} changes lets the deal reach {_goal(e)}.", "")
+            return "\n".join(out) + "\n"
         out += wrap(
-            f"No set of changes lets the deal reach {_goal(e)}: the steps that lead there are blocked by "
-            "transition guards or facts that no condition or lever controls.",
+            f"No set of changes lets the deal reach {_goal(e)}: no condition"
+            + (" or lever" if e.levers else "")
+            + " that blocked a step on the way opens a path there. The steps that lead there are"
+            " held by transition guards, or no event tries them in time.",
             "",
         )
         if not e.levers and any(f.levers for f in scenario.facts.values()):
@@ -39,6 +48,19 @@ def render_explain_text(e: Explanation, scenario: Scenario) -> str:
     for i, s in enumerate(e.solutions, 1):
         out += ["", *_solution(i, s, e, scenario)]
     return "\n".join(out) + "\n"
+
+
+def _runs(n: int) -> str:
+    return f"{n} run" if n == 1 else f"{n} runs"
+
+
+def _reached_later(e: Explanation):  # noqa: ANN202
+    from ..explain import reached
+
+    if e.by is None:
+        return None
+    ok, at, _ = reached(e.baseline, e.target, None)
+    return at if ok else None
 
 
 def solutions_in_baseline(e: Explanation) -> Solution | None:
@@ -83,6 +105,7 @@ def explanation_dict(e: Explanation, scenario: Scenario) -> dict[str, object]:
         "baseline_final_state": e.baseline.final_state,
         "runs": e.runs,
         "complete": e.complete,
+        "max_size": e.max_size,
         "minimal_sets": [
             {
                 "changes": [change(c) for c in s.changes],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Scenario
-from ..trace import BLOCKED, INVALID, NOTED, SKIPPED, Attempt, Block, Step, Trace
+from ..trace import NOTED, SKIPPED, Attempt, Block, Step, Trace
 from .common import day, value, wrap
 
 PAD = " " * 7
@@ -57,17 +57,19 @@ def _condition_change(sign: str, verb: str, ref: str, scenario: Scenario) -> lis
 def _attempt(a: Attempt, step: Step, scenario: Scenario, otherwise: bool) -> list[str]:
     label = f"otherwise {a.trigger}" if otherwise else a.trigger
     if a.fired:
-        return [f"{PAD}{label}: {_from(step, otherwise)} -> {step.to_state}"]
+        lines = [f"{PAD}{label}: {step.from_state} -> {step.to_state}"]
+        if a.passed_over:
+            lines.append(f"{PAD}  (an earlier transition for {a.trigger} was blocked by")
+            for block in a.passed_over:
+                lines += _block(block, scenario)
+            lines[-1] += ")"
+        return lines
     if not a.valid:
-        return wrap(f"{label}: not possible from state {step.to_state if otherwise else step.from_state}", PAD)
+        return wrap(f"{label}: not possible from state {step.from_state}", PAD)
     lines = [f"{PAD}{label}: BLOCKED by"]
     for block in a.blocked_by:
         lines += _block(block, scenario)
     return lines
-
-
-def _from(step: Step, otherwise: bool) -> str:
-    return step.from_state
 
 
 def _block(b: Block, scenario: Scenario) -> list[str]:
@@ -79,5 +81,3 @@ def _block(b: Block, scenario: Scenario) -> list[str]:
         ref = f"{b.party}.{b.condition}: {b.when}"
     return wrap(f"{who}: {b.text} [{ref}]", PAD + "    ", PAD + "  - ")
 
-
-__all__ = ["render_text", "BLOCKED", "INVALID"]
