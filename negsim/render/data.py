@@ -16,7 +16,10 @@ def scenario_dict(sc: Scenario) -> dict[str, object]:
         "timezone": sc.utc_offset,
         "sha256": sc.sha256,
         "sources": [{"id": s.id, "title": s.title, "date": s.date} for s in sc.sources],
-        "facts": {f.id: {"value": f.value, "type": f.type, "text": f.text} for f in sc.facts.values()},
+        "whatifs": list(sc.applied),
+        "facts": {
+            f.id: {"value": f.value, "type": f.type, "text": f.text, "levers": list(f.levers)} for f in sc.facts.values()
+        },
         "parties": {
             p.id: {
                 "name": p.name,

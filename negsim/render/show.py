@@ -10,6 +10,8 @@ def render_show(scenario: Scenario) -> str:
     """The scenario's parties, conditions, facts, states and timeline as text."""
     sc = scenario
     out = [*wrap(sc.title, ""), f"id: {sc.id}   timezone: UTC{sc.utc_offset}   file: {sc.path}"]
+    for label in sc.applied:
+        out += wrap(label, "      ", "what-if: ")
     if sc.description:
         out += ["", *wrap(sc.description, "")]
     if sc.sources:
@@ -18,7 +20,8 @@ def render_show(scenario: Scenario) -> str:
             out += wrap(f"{s.title} ({s.date})" if s.date else s.title, "    ", f"  {s.id}: ")
     out += ["", "Facts (starting values)"]
     for f in sc.facts.values():
-        out += wrap(f"{f.id} = {value(f.value)}" + (f"  - {f.text}" if f.text else ""), "      ", "  ")
+        levers = f"  (lever: may be {', '.join(value(v) for v in f.levers)})" if f.levers else ""
+        out += wrap(f"{f.id} = {value(f.value)}" + (f"  - {f.text}" if f.text else "") + levers, "      ", "  ")
     out += ["", "Parties and their conditions"]
     for p in sc.parties.values():
         out.append(f"  {p.name} ({p.id})")
