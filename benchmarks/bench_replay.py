@@ -435,7 +435,7 @@ def time_replays(trials: int, seconds_per_trial: float) -> tuple[list[float], li
     raw_path = raw.run()
     if tuple(raw_path) != trace.path or raw_path[-1] != trace.final_state:
         sys.exit(f"raw baseline diverges from negsim:\n  negsim {trace.path}\n  raw    {tuple(raw_path)}")
-    negsim_fails = sum(len(a.blocked_by) for s in trace.steps for a in s.attempts)
+    negsim_fails = sum(len(a.blocked_by) + len(getattr(a, "passed_over", ())) for s in trace.steps for a in s.attempts)
     raw.failed = 0
     raw.run()
     if raw.failed != negsim_fails:
