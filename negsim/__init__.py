@@ -90,11 +90,13 @@ def load(
     ScenarioError or WhatIfError.
     """
     from .catalog import resolve
-    from .variant import load_any, load_variant
+    from .scenario import load_any
 
     scenario = load_any(resolve(name))
     for v in variants:
-        variant, scenario = load_variant(resolve(v), base=scenario)
+        from .variant import load_variant
+
+        variant, scenario = load_variant(resolve(v, "variant"), base=scenario)
         scenario = variant.apply(scenario)
     if set or without or skip:  # (no options: no operations, the scenario as loaded)
         from .whatif import apply, from_options
@@ -106,7 +108,7 @@ def load(
 def validate(path: str) -> list[Problem]:
     """Every problem in the scenario or variant file at ``path``; empty when valid."""
     from .errors import ScenarioError
-    from .variant import load_any
+    from .scenario import load_any
 
     try:
         load_any(path)

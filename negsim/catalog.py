@@ -1,47 +1,45 @@
 """The scenarios that ship with negsim, and how a SCENARIO argument is found.
 
 A SCENARIO argument is either a path to a file or the id of a bundled
-scenario (``negsim list`` shows them). Bundled files live in the package's
-``scenarios`` folder once installed, or in the source checkout's top-level
-``scenarios/`` folder when run from a checkout.
+scenario or variant (``negsim list`` shows them). Bundled files live in the
+package's ``scenarios`` folder once installed, or in the source checkout's
+top-level ``scenarios/`` folder when run from a checkout.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UsageError, did_you_mean
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def bundled_dir() -> Path:
+def bundled_dir() -> str:
     """The folder holding the bundled scenarios."""
-    for candidate in (_HERE / "scenarios", _HERE.parent / "scenarios"):
-        if candidate.is_dir():
+    for candidate in (os.path.join(_HERE, "scenarios"), os.path.join(os.path.dirname(_HERE), "scenarios")):
+        if os.path.isdir(candidate):
             return candidate
-    return _HERE / "scenarios"
+    return os.path.join(_HERE, "scenarios")
 
 
-@dataclass(frozen=True, slots=True)
-class Bundled:
+class Bundled(NamedTuple):
+    """A file that ships with negsim."""
+
     id: str
     path: str
-    kind: str  # "scenario" (later: "variant", "exercise")
+    kind: str  # "scenario", "variant" or "exercise"
 
 
 def bundled() -> list[Bundled]:
     """Bundled files, sorted by id."""
     folder = bundled_dir()
-    out = []
-    for path in sorted(folder.glob("*.yaml")):
-        out.append(Bundled(path.stem, str(path), _kind(path)))
-    return out
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml")) if os.path.isdir(folder) else []
+    return [Bundled(n[: -len(".yaml")], os.path.join(folder, n), _kind(os.path.join(folder, n))) for n in names]
 
 
-def _kind(path: Path) -> str:
+def _kind(path: str) -> str:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("negsim-variant:"):
@@ -53,16 +51,21 @@ def _kind(path: Path) -> str:
     return "scenario"
 
 
-def resolve(name: str) -> str:
-    """The path of a SCENARIO argument: an existing path, or a bundled id."""
+def resolve(name: str, kind: str = "scenario") -> str:
+    """The path of a SCENARIO argument: an existing path, or a bundled id.
+
+    ``kind`` only shapes the message when nothing is found.
+    """
     if os.path.exists(name):
         return name
-    ids = {b.id: b.path for b in bundled()}
-    if name in ids:
-        return ids[name]
     looks_like_path = any(ch in name for ch in "/\\") or name.endswith((".yaml", ".yml"))
     if looks_like_path:
         raise UsageError(f"no such file: {name}")
-    hint = did_you_mean(name, sorted(ids))
-    scenarios = ", ".join(b.id for b in bundled() if b.kind == "scenario") or "none"
-    raise UsageError(f"no bundled scenario or file named '{name}'{hint} (bundled scenarios: {scenarios}; see 'negsim list')")
+    candidate = os.path.join(bundled_dir(), name + ".yaml")
+    if name and os.path.isfile(candidate):
+        return candidate
+    same_kind = [b.id for b in bundled() if b.kind == kind]
+    hint = did_you_mean(name, same_kind)
+    raise UsageError(
+        f"no bundled {kind} or file named '{name}'{hint} (bundled {kind}s: {', '.join(same_kind) or 'none'}; see 'negsim list')"
+    )

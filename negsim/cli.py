@@ -212,7 +212,7 @@ def validate(files: tuple[str, ...]) -> None:
       negsim validate my-scenario.yaml
     """
     from .catalog import resolve
-    from .variant import load_any
+    from .scenario import load_any
 
     bad = 0
     for name in files:
@@ -311,7 +311,7 @@ def compare(
     base = negsim.load(scenario)
     runs = []
     for name in variants:
-        variant, _ = load_variant(negsim.resolve(name), base=base)
+        variant, _ = load_variant(negsim.resolve(name, "variant"), base=base)
         runs.append(run_of(variant.apply(base), variant.id, variant.title, variant.question))
     if sets or without or skip:
         changed = negsim.load(scenario, set=sets, without=without, skip=skip)

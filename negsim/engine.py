@@ -16,7 +16,7 @@ from __future__ import annotations
 from .errors import RunError
 from .guards import GuardRuntimeError
 from .model import Scenario, Transition
-from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace, new_step
+from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace
 
 
 class _Model:
@@ -137,7 +137,7 @@ class Engine:
         before = path[-1]
         if_ = ev.if_
         if if_ is not None and not if_.fn(env):
-            return new_step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
+            return Step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
         for fid, value in ev.set:
             env[fid] = value
         added: tuple[str, ...] = ()
@@ -158,7 +158,7 @@ class Engine:
                     attempts = (first, second)
                     if second.fired:
                         outcome = OTHERWISE
-        return new_step(ev.at, ev.id, ev.text, outcome, before, path[-1], attempts, ev.set, added, dropped, ev.cite)
+        return Step(ev.at, ev.id, ev.text, outcome, before, path[-1], attempts, ev.set, added, dropped, ev.cite)
 
     def _change_conditions(self, ev) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: ANN001
         active = self._active

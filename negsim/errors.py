@@ -6,12 +6,11 @@ each class to an exit status in one place (``negsim.cli``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
-    """Where something stands in a file: 1-based line and column."""
+class Loc(NamedTuple):
+    """Where something stands in a file: 1-based line and column (0: no position)."""
 
     file: str
     line: int = 0
@@ -27,8 +26,7 @@ class Loc:
         return Loc(self.file, self.line, self.col + offset)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with an input file, and where."""
 
     loc: Loc
@@ -68,3 +66,9 @@ def did_you_mean(word: str, choices: object) -> str:
 
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)  # type: ignore[attr-defined]
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def known_names(name: str, choices: object, what: str) -> str:
+    """A did-you-mean for ``name``, or else the list of ``what`` there are."""
+    names = sorted(str(c) for c in choices)  # type: ignore[attr-defined]
+    return did_you_mean(name, names) or f"; known {what}: {', '.join(names) or 'none'}"

@@ -30,6 +30,7 @@ import operator as _op
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from operator import itemgetter
 
 from .errors import did_you_mean
@@ -150,8 +151,7 @@ _PYTHON_WORDS = {
 UNUSABLE_NAMES = RESERVED | set(_PYTHON_WORDS)
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     kind: str  # number, string, name, op, end
     text: str
     pos: int
@@ -187,15 +187,28 @@ def _tokenize(text: str) -> list[_Tok]:
 # --- parsing, type checking and compiling in one pass -------------------------
 
 
-@dataclass(slots=True)
 class _Expr:
-    type: str  # one of BOOL, INT, FLOAT, STR, or "list of <type>"
-    fn: Fn
-    start: int
-    const: bool = False
-    value: object = None
-    is_state: bool = False
-    items: tuple[_Expr, ...] = ()
+    """A typed, compiled sub-expression (a plain class: made per token, defined at start-up)."""
+
+    __slots__ = ("type", "fn", "start", "const", "value", "is_state", "items")
+
+    def __init__(
+        self,
+        type: str,  # noqa: A002 - one of BOOL, INT, FLOAT, STR, or "list of <type>"
+        fn: Fn,
+        start: int,
+        const: bool = False,
+        value: object = None,
+        is_state: bool = False,
+        items: tuple[_Expr, ...] = (),
+    ):
+        self.type = type
+        self.fn = fn
+        self.start = start
+        self.const = const
+        self.value = value
+        self.is_state = is_state
+        self.items = items
 
 
 def _a(t: str) -> str:

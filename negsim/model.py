@@ -1,5 +1,9 @@
 """Immutable model objects: what a checked scenario file becomes.
 
+They are NamedTuples: immutable, cheap to create and to define (start-up
+time matters for a command run many times from scripts). Change one with
+``obj._replace(field=value)``, which returns a new object.
+
 Every object keeps ``loc``, the place in its file it came from, so checks
 that run later (what-ifs, linting) can still point at the right line.
 """
@@ -7,9 +11,8 @@ that run later (what-ifs, linting) can still point at the right line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .errors import Loc
 from .guards import Guard
@@ -47,8 +50,9 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         return (FrozenMap, (self._d,))
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
+    """A document the scenario rests on."""
+
     id: str
     title: str
     date: str
@@ -56,8 +60,9 @@ class Source:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
+    """A variable of the world, with its starting value."""
+
     id: str
     value: FactValue
     type: str  # "boolean", "integer", "number" or "string"
@@ -66,8 +71,7 @@ class Fact:
     levers: tuple[FactValue, ...] = ()  # other values explain may try
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """One thing a party needs before it consents to a step."""
 
     party: str
@@ -82,8 +86,9 @@ class Condition:
         return f"{self.party}.{self.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
+class Party(NamedTuple):
+    """A party to the deal and the conditions of its consent."""
+
     id: str
     name: str
     description: str
@@ -91,15 +96,17 @@ class Party:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
+    """A state the deal can be in."""
+
     id: str
     description: str
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
+class Transition(NamedTuple):
+    """A step of the deal: its trigger, from and to states, guard and consenting parties."""
+
     trigger: str
     sources: tuple[str, ...]
     dest: str
@@ -109,8 +116,7 @@ class Transition:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One dated entry of the timeline."""
 
     id: str
@@ -126,8 +132,9 @@ class Event:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(NamedTuple):
+    """A checked scenario: everything a run needs."""
+
     id: str
     title: str
     description: str
@@ -142,7 +149,7 @@ class Scenario:
     path: str
     sha256: str
     loc: Loc
-    applied: tuple[str, ...] = field(default=())  # what-ifs applied, in order
+    applied: tuple[str, ...] = ()  # what-ifs applied, in order
 
     @property
     def triggers(self) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ scenario is fully checked before any state machine exists.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import deque
 from datetime import timezone
@@ -40,9 +39,43 @@ RESERVED_TRIGGERS = {"trigger", "state"}
 def load(path: str) -> Scenario:
     """Read, check and build the scenario at ``path``."""
     text = yamlsource.read_text(path)
+    return build(yamlsource.parse(text, path), path, sha256_hex(text))
+
+
+def load_any(path: str) -> Scenario:
+    """A scenario file, or a variant file applied to its base scenario."""
+    text = yamlsource.read_text(path)
     root = yamlsource.parse(text, path)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return build(root, path, digest)
+    if kind_of(root) == "variant":
+        from .variant import build_variant  # variants and what-ifs load only when used
+
+        variant, base = build_variant(root, path, sha256_hex(text), None)
+        return variant.apply(base)
+    return build(root, path, sha256_hex(text))
+
+
+def kind_of(root: Node) -> str:
+    """'scenario', 'variant' or 'exercise', judged by the format key."""
+    if isinstance(root, Map):
+        if root.get("negsim-variant") is not None:
+            return "variant"
+        if root.get("negsim-exercise") is not None:
+            return "exercise"
+    return "scenario"
+
+
+def sha256_hex(text: str) -> str:
+    """The SHA-256 of ``text`` as UTF-8, in hex."""
+    return _sha256(text.encode("utf-8")).hexdigest()
+
+
+try:  # the C implementation hashlib wraps; importing hashlib (OpenSSL) costs more than a replay
+    from _sha256 import sha256 as _sha256  # Python 3.10-3.11
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha2 import sha256 as _sha256  # Python 3.12+
+    except ImportError:
+        from hashlib import sha256 as _sha256
 
 
 def check(path: str) -> list[Problem]:

@@ -1,5 +1,9 @@
 """A run is a value: the immutable Trace of one pass over a timeline.
 
+Traces, steps and their parts are NamedTuples: immutable values that are
+cheap to create (a replay makes one Step per timeline event, and a sweep
+makes millions) and cheap to define at start-up.
+
 :func:`to_dict` gives the documented JSON shape (see docs/reference/trace-json.md);
 keys come out in a fixed order so that the same run always serialises to the
 same bytes.
@@ -7,8 +11,8 @@ same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .model import FactValue
 
@@ -21,8 +25,7 @@ SKIPPED = "skipped"  # its 'if' did not hold, so it did not happen
 NOTED = "noted"  # it happened but tries no trigger (facts or conditions changed)
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One reason a trigger could not fire."""
 
     party: str | None  # None for the transition's own guard
@@ -31,8 +34,7 @@ class Block:
     when: str
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One trigger tried during an event."""
 
     trigger: str
@@ -43,8 +45,7 @@ class Attempt:
     passed_over: tuple[Block, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """What one timeline event did: its outcome, the state before and after, the attempts."""
 
     at: datetime
@@ -76,49 +77,7 @@ class Step:
         return self.attempts[1] if len(self.attempts) > 1 else None
 
 
-class _StepShell:
-    """Step's slots without Step's frozen ``__setattr__``; see :func:`new_step`."""
-
-    __slots__ = Step.__slots__
-
-
-def new_step(at, event, text, outcome, from_state, to_state, attempts, set, added, dropped, cite) -> Step:  # noqa: A002, ANN001
-    """``Step(...)`` for the engine's loop, about four times faster.
-
-    A frozen dataclass's ``__init__`` stores every field through
-    ``object.__setattr__``; with eleven fields and one Step per timeline
-    event, that was the largest part of negsim's own cost in a replay. Here
-    the fields are stored by plain assignment on a twin class with the same
-    slots, which then becomes a Step (CPython allows ``__class__`` assignment
-    between classes of identical layout). The result is an ordinary frozen
-    Step, equal to ``Step(...)`` with the same arguments.
-    """
-    s = _StepShell()
-    s.at = at
-    s.event = event
-    s.text = text
-    s.outcome = outcome
-    s.from_state = from_state
-    s.to_state = to_state
-    s.attempts = attempts
-    s.set = set
-    s.added = added
-    s.dropped = dropped
-    s.cite = cite
-    s.__class__ = Step  # type: ignore[assignment]
-    return s  # type: ignore[return-value]
-
-
-try:  # fall back to the plain constructor wherever the shortcut does not hold
-    _probe = tuple(range(len(Step.__slots__)))
-    if new_step(*_probe) != Step(*_probe):
-        raise TypeError("new_step does not match Step's fields")
-except TypeError:  # pragma: no cover - another interpreter, or Step changed without new_step
-    new_step = Step  # type: ignore[assignment]  # noqa: F811
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(NamedTuple):
     """One whole run of a scenario's timeline."""
 
     negsim_version: str
@@ -191,86 +150,7 @@ def to_dict(trace: Trace) -> dict[str, object]:
 
 
 def to_json(trace: Trace) -> str:
-    """The trace as JSON text (ASCII-only, two-space indent, ends with a newline).
+    """The trace as JSON text (ASCII-only, two-space indent, ends with a newline)."""
+    import json
 
-    The same text as ``json.dumps(to_dict(trace), indent=2, ensure_ascii=True)``,
-    written by :func:`_dump` below: the ``json`` package takes longer to import
-    than the whole replay of a small scenario, and ``negsim replay --format
-    json`` is often started many times from a script.
-    """
-    out: list[str] = []
-    _dump(to_dict(trace), out, "\n")
-    out.append("\n")
-    return "".join(out)
-
-
-try:  # the C function the json package itself uses, without importing the package
-    from _json import encode_basestring_ascii as _quote
-except ImportError:  # pragma: no cover - an interpreter without the accelerator
-    from json.encoder import encode_basestring_ascii as _quote
-
-
-def _dump(value: object, out: list[str], nl: str) -> None:
-    """Append ``value`` as JSON to ``out``, as json.dumps(indent=2, ensure_ascii=True) does.
-
-    ``nl`` is the newline and indentation of the line ``value`` is on. Types
-    are tested in json's own order (so a bool is never written as an int).
-    """
-    if isinstance(value, str):
-        out.append(_quote(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_float(value))
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = nl + "  "
-        sep = "[" + inner
-        for item in value:
-            out.append(sep)
-            _dump(item, out, inner)
-            sep = "," + inner
-        out.append(nl + "]")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = nl + "  "
-        sep = "{" + inner
-        for key, item in value.items():
-            out.append(sep)
-            out.append(_quote(_key(key)))
-            out.append(": ")
-            _dump(item, out, inner)
-            sep = "," + inner
-        out.append(nl + "}")
-    else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _float(x: float) -> str:
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "Infinity" if x > 0 else "-Infinity"
-    return float.__repr__(x)
-
-
-def _key(key: object) -> str:
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float):
-        return _float(key)
-    if key is True or key is False or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return json.dumps(to_dict(trace), indent=2, ensure_ascii=True) + "\n"

@@ -9,18 +9,20 @@ checks every reference against the base and reports problems as
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import yamlsource
 from .catalog import bundled
 from .checks import SCENARIO_ID, Checker
-from .errors import Loc, UsageError, did_you_mean
+from .errors import Loc, did_you_mean, known_names
 from .model import Condition, FrozenMap, Party, Scenario
-from .scenario import _a, _Builder, _format_check, build, coerce
-from .whatif import _known, Op, PutCondition, PutEvent, Retime, SetFact, Skip, Without, apply
+from .scenario import _a, _Builder, _format_check, coerce, sha256_hex
 from .yamlsource import Map, Node, Scalar, Seq
+
+if TYPE_CHECKING:
+    from .whatif import Op
 
 FORMAT_VERSION = 1
 REQUIRED = ("negsim-variant", "id", "title", "question", "base")
@@ -34,35 +36,16 @@ class Variant:
     question: str
     description: str
     base: str  # as written in the file: a scenario id or a path
-    ops: tuple[Op, ...]
+    ops: tuple[Op, ...]  # negsim.whatif operations
     path: str
     sha256: str
     loc: Loc
 
     def apply(self, scenario: Scenario) -> Scenario:
         """``scenario`` changed as this variant says (its what-ifs recorded in ``applied``)."""
+        from .whatif import apply
+
         return apply(scenario, self.ops, prefix=f"variant {self.id}: ")
-
-
-def kind_of(root: Node) -> str:
-    """'scenario', 'variant' or 'exercise', judged by the format key."""
-    if isinstance(root, Map):
-        if root.get("negsim-variant") is not None:
-            return "variant"
-        if root.get("negsim-exercise") is not None:
-            return "exercise"
-    return "scenario"
-
-
-def load_any(path: str) -> Scenario:
-    """A scenario file, or a variant file applied to its base scenario."""
-    text = yamlsource.read_text(path)
-    root = yamlsource.parse(text, path)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if kind_of(root) == "variant":
-        variant, base = _build(root, path, digest, None)
-        return variant.apply(base)
-    return build(root, path, digest)
 
 
 def load_variant(path: str, base: Scenario | None = None) -> tuple[Variant, Scenario]:
@@ -73,10 +56,10 @@ def load_variant(path: str, base: Scenario | None = None) -> tuple[Variant, Scen
     """
     text = yamlsource.read_text(path)
     root = yamlsource.parse(text, path)
-    return _build(root, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), base)
+    return build_variant(root, path, sha256_hex(text), base)
 
 
-def _build(root: Node, path: str, digest: str, given: Scenario | None) -> tuple[Variant, Scenario]:
+def build_variant(root: Node, path: str, digest: str, given: Scenario | None) -> tuple[Variant, Scenario]:
     c = Checker(path)
     top = c.mapping(root, "a variant file")
     if top is None:
@@ -138,6 +121,8 @@ def _base(c: Checker, node: Node, text: str, path: str, given: Scenario | None) 
 
 
 def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
+    from .whatif import PutCondition, PutEvent, Retime, SetFact, Skip, Without
+
     b = _Builder(c.path)
     b.c = c
     types = {f.id: f.type for f in base.facts.values()}
@@ -180,7 +165,7 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
     rm = c.mapping(top.get("retime"), "retime")
     for key, value in rm.items if rm else ():
         if key.value not in known_events:
-            c.error(key, f"retime: unknown event '{key.text}'{_known(key.text, known_events, 'events')}")
+            c.error(key, f"retime: unknown event '{key.text}'{known_names(key.text, known_events, 'events')}")
             continue
         at = c.local_time(value, base.tz, f"new time of event '{key.text}'")
         if at is not None:
@@ -190,7 +175,7 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
     for key, value in sm.items if sm else ():
         fact = base.facts.get(key.value) if isinstance(key.value, str) else None
         if fact is None:
-            c.error(key, f"set: unknown fact '{key.text}'{_known(key.text, base.facts, 'facts')}")
+            c.error(key, f"set: unknown fact '{key.text}'{known_names(key.text, base.facts, 'facts')}")
             continue
         v = b.fact_value(value, f"value of '{fact.id}'")
         coerced = None if v is None else coerce(v, fact.type)
@@ -217,7 +202,7 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
         if party is None:
             c.error(node, f"without: unknown party '{pid}'{did_you_mean(pid, parties)}")
         elif dot and cid not in party.conditions:
-            c.error(node, f"without: party '{pid}' has no condition '{cid}'{_known(cid, party.conditions, 'conditions')}")
+            c.error(node, f"without: party '{pid}' has no condition '{cid}'{known_names(cid, party.conditions, 'conditions')}")
         else:
             ops.append(Without(pid, cid if dot else None, node.loc))
     return ops

@@ -10,11 +10,10 @@ change gives the same trace however it was stated.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import Loc, NegsimError, UsageError, did_you_mean
+from .errors import Loc, NegsimError, UsageError, known_names
 from .model import Condition, Event, FactValue, FrozenMap, Scenario
 from .scenario import coerce
 
@@ -108,7 +107,7 @@ def apply(scenario: Scenario, ops: list[Op] | tuple[Op, ...], prefix: str = "") 
     for op in ops:
         scenario = _apply_one(scenario, op)
         label = f"{prefix}{op.label}"
-        scenario = dataclasses.replace(scenario, applied=scenario.applied + (label,))
+        scenario = scenario._replace(applied=scenario.applied + (label,))
     return scenario
 
 
@@ -120,49 +119,48 @@ def _apply_one(sc: Scenario, op: Op) -> Scenario:
     if isinstance(op, SetFact):
         fact = sc.facts.get(op.fact)
         if fact is None:
-            raise _fail(op, f"unknown fact '{op.fact}'{_known(op.fact, sc.facts, 'facts')}")
+            raise _fail(op, f"unknown fact '{op.fact}'{known_names(op.fact, sc.facts, 'facts')}")
         value = coerce(op.value, fact.type)
         if value is None:
             raise _fail(op, f"'{op.fact}' is {'an' if fact.type[0] == 'i' else 'a'} {fact.type} fact; {op.value!r} does not fit")
         facts = dict(sc.facts)
-        facts[op.fact] = dataclasses.replace(fact, value=value)
-        return dataclasses.replace(sc, facts=FrozenMap(facts))
+        facts[op.fact] = fact._replace(value=value)
+        return sc._replace(facts=FrozenMap(facts))
 
     if isinstance(op, Without):
         party = sc.parties.get(op.party)
         if party is None:
-            raise _fail(op, f"unknown party '{op.party}'{_known(op.party, sc.parties, 'parties')}")
+            raise _fail(op, f"unknown party '{op.party}'{known_names(op.party, sc.parties, 'parties')}")
         if op.condition is not None and op.condition not in party.conditions:
             raise _fail(
                 op,
-                f"party '{op.party}' has no condition '{op.condition}'{_known(op.condition, party.conditions, 'conditions')}",
+                f"party '{op.party}' has no condition '{op.condition}'{known_names(op.condition, party.conditions, 'conditions')}",
             )
         gone = set(party.conditions) if op.condition is None else {op.condition}
         kept = FrozenMap({cid: c for cid, c in party.conditions.items() if cid not in gone})
         parties = dict(sc.parties)
-        parties[op.party] = dataclasses.replace(party, conditions=kept)
+        parties[op.party] = party._replace(conditions=kept)
 
         def keep(ref: tuple[str, str]) -> bool:
             return not (ref[0] == op.party and ref[1] in gone)
 
         timeline = tuple(
-            dataclasses.replace(
-                e,
+            e._replace(
                 add_conditions=tuple(filter(keep, e.add_conditions)),
                 drop_conditions=tuple(filter(keep, e.drop_conditions)),
             )
             for e in sc.timeline
         )
-        return dataclasses.replace(sc, parties=FrozenMap(parties), timeline=timeline)
+        return sc._replace(parties=FrozenMap(parties), timeline=timeline)
 
     if isinstance(op, Skip):
         _event(sc, op, op.event)
-        return dataclasses.replace(sc, timeline=tuple(e for e in sc.timeline if e.id != op.event))
+        return sc._replace(timeline=tuple(e for e in sc.timeline if e.id != op.event))
 
     if isinstance(op, Retime):
         _event(sc, op, op.event)
-        moved = [dataclasses.replace(e, at=op.at) if e.id == op.event else e for e in sc.timeline]
-        return dataclasses.replace(sc, timeline=_sorted(moved))
+        moved = [e._replace(at=op.at) if e.id == op.event else e for e in sc.timeline]
+        return sc._replace(timeline=_sorted(moved))
 
     if isinstance(op, PutEvent):
         _check_event_refs(sc, op)
@@ -171,18 +169,18 @@ def _apply_one(sc: Scenario, op: Op) -> Scenario:
             timeline = [*others, op.event]
         else:
             timeline = [op.event if e.id == op.event.id else e for e in sc.timeline]
-        return dataclasses.replace(sc, timeline=_sorted(timeline))
+        return sc._replace(timeline=_sorted(timeline))
 
     if isinstance(op, PutCondition):
         cond = op.condition
         party = sc.parties.get(cond.party)
         if party is None:
-            raise _fail(op, f"unknown party '{cond.party}'{_known(cond.party, sc.parties, 'parties')}")
+            raise _fail(op, f"unknown party '{cond.party}'{known_names(cond.party, sc.parties, 'parties')}")
         conditions = dict(party.conditions)
         conditions[cond.id] = cond
         parties = dict(sc.parties)
-        parties[cond.party] = dataclasses.replace(party, conditions=FrozenMap(conditions))
-        return dataclasses.replace(sc, parties=FrozenMap(parties))
+        parties[cond.party] = party._replace(conditions=FrozenMap(conditions))
+        return sc._replace(parties=FrozenMap(parties))
 
     raise TypeError(f"not a what-if operation: {op!r}")  # pragma: no cover
 
@@ -195,7 +193,7 @@ def _event(sc: Scenario, op: Op, event_id: str) -> Event:
     for e in sc.timeline:
         if e.id == event_id:
             return e
-    raise _fail(op, f"unknown event '{event_id}'{_known(event_id, [e.id for e in sc.timeline], 'events')}")
+    raise _fail(op, f"unknown event '{event_id}'{known_names(event_id, [e.id for e in sc.timeline], 'events')}")
 
 
 def _check_event_refs(sc: Scenario, op: PutEvent) -> None:
@@ -210,14 +208,6 @@ def _check_event_refs(sc: Scenario, op: PutEvent) -> None:
             raise _fail(op, f"event '{e.id}' sets unknown fact '{fid}'")
 
 
-def _known(name: str, choices: object, what: str) -> str:
-    names = sorted(choices)  # type: ignore[call-overload]
-    hint = did_you_mean(name, names)
-    if hint:
-        return hint
-    return f"; known {what}: {', '.join(names) or 'none'}"
-
-
 # --- the command-line forms ----------------------------------------------------
 
 
@@ -229,7 +219,7 @@ def parse_set(text: str, sc: Scenario) -> SetFact:
         raise UsageError(f"--set needs FACT=VALUE, such as --set checkpoints_open=true; got '{text}'")
     fact = sc.facts.get(name)
     if fact is None:
-        raise UsageError(f"--set: unknown fact '{name}'{_known(name, sc.facts, 'facts')}")
+        raise UsageError(f"--set: unknown fact '{name}'{known_names(name, sc.facts, 'facts')}")
     raw = raw.strip()
     value: FactValue
     if fact.type == "boolean":
@@ -257,12 +247,12 @@ def parse_without(text: str, sc: Scenario) -> Without:
     """``PARTY`` or ``PARTY.CONDITION`` (raises UsageError)."""
     party, dot, cond = text.strip().partition(".")
     if party not in sc.parties:
-        raise UsageError(f"--without: unknown party '{party}'{_known(party, sc.parties, 'parties')}")
+        raise UsageError(f"--without: unknown party '{party}'{known_names(party, sc.parties, 'parties')}")
     if dot:
         conditions = sc.parties[party].conditions
         if cond not in conditions:
             raise UsageError(
-                f"--without: party '{party}' has no condition '{cond}'{_known(cond, conditions, 'conditions')}"
+                f"--without: party '{party}' has no condition '{cond}'{known_names(cond, conditions, 'conditions')}"
             )
         return Without(party, cond)
     return Without(party)
@@ -272,7 +262,7 @@ def parse_skip(text: str, sc: Scenario) -> Skip:
     ids = [e.id for e in sc.timeline]
     name = text.strip()
     if name not in ids:
-        raise UsageError(f"--skip: unknown event '{name}'{_known(name, ids, 'events')}")
+        raise UsageError(f"--skip: unknown event '{name}'{known_names(name, ids, 'events')}")
     return Skip(name)
 
 

@@ -14,8 +14,7 @@ bool, ``2000`` an int, ``"2000"`` a str), and each keeps its source text.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Union
+from typing import NamedTuple, Union
 
 import yaml
 
@@ -40,8 +39,9 @@ _STD_TAGS = {
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(NamedTuple):
+    """A plain value with the text it was written as, and where."""
+
     value: object  # str | int | float | bool | None | date | datetime
     text: str  # the scalar's text (without quotes, escapes resolved)
     style: str  # '' plain, "'" or '"' quoted, '|' or '>' block
@@ -53,15 +53,17 @@ class Scalar:
         return type_name(self.value)
 
 
-@dataclass(frozen=True, slots=True)
-class Seq:
+class Seq(NamedTuple):
+    """A YAML list."""
+
     items: tuple[Node, ...]
     loc: Loc
     kind = "list"
 
 
-@dataclass(frozen=True, slots=True)
-class Map:
+class Map(NamedTuple):
+    """A YAML mapping, keys in file order."""
+
     items: tuple[tuple[Scalar, Node], ...]
     loc: Loc
     kind = "mapping"
