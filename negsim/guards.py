@@ -29,7 +29,6 @@ from __future__ import annotations
 import operator as _op
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 from operator import itemgetter
 
@@ -61,8 +60,7 @@ class GuardRuntimeError(Exception):
     """A guard failed while being evaluated (division by zero)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Guard:
+class Guard(NamedTuple):
     """A compiled guard: call ``fn(env)`` with the facts (and ``state``) to get a bool."""
 
     text: str

@@ -37,6 +37,7 @@ _STD_TAGS = {
 }
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 
 
 class Scalar(NamedTuple):
@@ -283,11 +284,14 @@ class _Composer:
             tag = ev.tag
         if tag == "tag:yaml.org,2002:merge":
             return Scalar("<<", ev.value, "", self.loc(ev.start_mark))
-        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
-        try:
-            value = self.constructor.construct_object(node)
-        except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-            raise self.fail(ev.start_mark, f"bad value {ev.value!r}: {getattr(exc, 'problem', exc)}") from None
+        if tag == _STR:  # most values: text needs no constructing
+            value: object = ev.value
+        else:
+            node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+            try:
+                value = self.constructor.construct_object(node)
+            except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+                raise self.fail(ev.start_mark, f"bad value {ev.value!r}: {getattr(exc, 'problem', exc)}") from None
         quotes = 2 if ev.style in ("'", '"') else 0
         verbatim = (
             ev.start_mark.line == ev.end_mark.line
