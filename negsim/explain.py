@@ -14,6 +14,9 @@ grows a set only by what the run it produced says matters:
   leaves the step blocked and the run unchanged;
 * conditions that never blocked anything in a run cannot change that run,
   and are never added to it;
+* a blocked transition whose destination is the state the event ended in
+  anyway (through ``otherwise`` or another transition) is not worth
+  unblocking: the run would go on from the same state with the same facts;
 * each lever value is always a candidate, because a fact can change every
   later evaluation.
 
@@ -192,6 +195,8 @@ def _children(
             if not blocks:
                 continue
             for t in candidates_by_trigger.get((attempt.trigger, step.from_state), ()):
+                if t.dest == step.to_state:
+                    continue  # the event ends in that state anyway: firing t instead changes nothing
                 drops = _drops_for(t, blocks)
                 if drops:
                     out.append(current | drops)
