@@ -17,6 +17,11 @@ Two measurements, each reported as medians over repeated trials:
    timeline with plain Python lambdas for the conditions (see RawAleppo).
    Target: raw_rate / negsim_rate <= 1.5.
 
+3. ``negsim explain`` on the article (targets: well under a second) and on
+   two synthetic deals with 20 conditions (tests/synthetic.py): ten stages
+   with two alternative routes each (1,024 minimal sets, the expensive
+   case), and one step blocked by all twenty (the cheap case).
+
 This is a script, not a test::
 
     python benchmarks/bench_replay.py            # full run (about a minute)
@@ -464,6 +469,49 @@ def time_replays(trials: int, seconds_per_trial: float) -> tuple[list[float], li
     return neg_rates, raw_rates, trace.path
 
 
+def time_explain(trials: int) -> list[tuple[str, int, int, bool, float]]:
+    """(case, runs, minimal sets, complete, median seconds) for explain on the article and synthetic deals."""
+    import tempfile
+    from datetime import datetime, timedelta, timezone
+
+    import negsim
+    from negsim.explain import explain
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic import one_step, stages
+
+    article = negsim.load(SCENARIO)
+    by = datetime(2016, 12, 14, 15, 0, tzinfo=timezone(timedelta(hours=2)))
+    folder = tempfile.mkdtemp(prefix="negsim-bench-")
+    synthetic = {}
+    for name, text in (("stages", stages(10)), ("one-step", one_step(20))):
+        path = os.path.join(folder, name + ".yaml")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        synthetic[name] = negsim.load(path)
+    cases = [
+        ("article: --reach evacuating --levers", lambda: explain(article, "evacuating", levers=True)),
+        ("article: --reach renegotiated --by 15:00", lambda: explain(article, "renegotiated", by)),
+        (
+            "article: same, --levers --max-size 10",
+            lambda: explain(article, "renegotiated", by, levers=True, max_size=10),
+        ),
+        ("20 conditions, 10 stages x 2 routes", lambda: explain(synthetic["stages"], "s10", max_size=10)),
+        ("20 conditions on one step", lambda: explain(synthetic["one-step"], "signed", max_size=20)),
+    ]
+    out = []
+    for label, fn in cases:
+        times = []
+        result = None
+        for _ in range(trials):
+            t0 = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - t0)
+        assert result is not None
+        out.append((label, result.runs, len(result.solutions), result.complete, statistics.median(times)))
+    return out
+
+
 # --- report ----------------------------------------------------------------------
 
 
@@ -528,6 +576,13 @@ def main(argv: list[str] | None = None) -> int:
         f"  {'ok' if overhead <= REPLAY_TARGET else 'MISSED'})"
     )
     print(f"   both end in '{path[-1]}' by the same path: {' > '.join(path)}")
+    print()
+
+    explain_trials = 1 if args.quick else 3
+    print(f"3. negsim explain, in process, median of {explain_trials} run(s)")
+    print(f"   {'case':<42} {'runs':>6} {'sets':>6} {'complete':>9} {'time':>9}")
+    for label, runs, sets, complete, seconds_taken in time_explain(explain_trials):
+        print(f"   {label:<42} {runs:>6} {sets:>6} {str(complete):>9} {seconds_taken * 1e3:>7.1f}ms")
     return 0
 
 
