@@ -53,20 +53,14 @@ if TYPE_CHECKING:  # what the names above are, for type checkers and editors
 
 
 def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    module = _LAZY.get(name)
-    if module is not None:
-        value = getattr(import_module(f".{module}", __name__), name)
-        globals()[name] = value  # later lookups do not come back here
-        return value
-    if not name.startswith("_"):  # a submodule used as an attribute, e.g. negsim.engine
-        try:
-            return import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups do not come back here
+    return value
 
 
 def __dir__() -> list[str]:

@@ -113,6 +113,18 @@ def whatif_options(f):  # noqa: ANN001, ANN201 - a decorator
     return f
 
 
+def output_options(f):  # noqa: ANN001, ANN201 - a decorator
+    """--format, -o/--output and --force, for every command whose output is data."""
+    options = [
+        FORMAT,
+        click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
+        click.option("--force", is_flag=True, help="Allow -o to replace an existing file."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -244,9 +256,7 @@ def validate(files: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("scenario")
 @whatif_options
-@FORMAT
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@output_options
 def replay(
     scenario: str,
     variants: tuple[str, ...],
@@ -279,9 +289,7 @@ def replay(
 @cli.command()
 @click.argument("scenario")
 @whatif_options
-@FORMAT
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@output_options
 def compare(
     scenario: str,
     variants: tuple[str, ...],
@@ -330,9 +338,7 @@ def compare(
 @click.option("--levers", is_flag=True, help="Also try the values the scenario lists as levers for its facts.")
 @click.option("--max-size", default=8, show_default=True, type=click.IntRange(1, 50), help="Largest set of changes to try.")
 @whatif_options
-@FORMAT
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@output_options
 def explain(
     scenario: str,
     target: str,
