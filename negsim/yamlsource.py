@@ -142,13 +142,23 @@ def parse(text: str, path: str) -> Node:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise ScenarioError([Problem(Loc(path, 1, 1), "file is empty; a scenario file starts with 'negsim: 1'")])
-    return _Composer(text, path).compose()
+    try:
+        return _Composer(text, path, _Loader).compose()
+    except _TooDeepForLibyaml:
+        # libyaml (since PyYAML 6.0.4) stops at its own nesting limit while scanning ahead,
+        # far past ours; PyYAML's Python parser reads lazily, so our limit is met where it is
+        return _Composer(text, path, yaml.SafeLoader).compose()
+
+
+class _TooDeepForLibyaml(Exception):
+    pass
 
 
 class _Composer:
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, loader: type = _Loader):
         self.text = text
         self.path = path
+        self.loader = loader
         self.nodes = 0
         self.anchors: dict[str, tuple[Node, int]] = {}
         self.open_anchors: set[str] = set()
@@ -171,9 +181,11 @@ class _Composer:
             loc = Loc(self.path, line, i - (self.text.rfind("\n", 0, i) + 1) + 1)
             raise ScenarioError([Problem(loc, f"the character U+{ord(bad.group()):04X} is not allowed in YAML; delete it")])
         try:
-            events = yaml.parse(self.text, Loader=_Loader)
+            events = yaml.parse(self.text, Loader=self.loader)
             return self._document(iter(events))
         except yaml.MarkedYAMLError as exc:
+            if "maximum nesting depth" in str(exc.problem) and self.loader is not yaml.SafeLoader:
+                raise _TooDeepForLibyaml from None
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
             start = exc.context_mark
