@@ -27,6 +27,15 @@ EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 1, 2, 70
 class NegsimGroup(click.Group):
     """A click group that maps every error to one clear message and an exit status."""
 
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # caught before click turns a closed pipe into exit status 1
+            if exc.errno != errno.EPIPE:
+                raise
+            _silence_stdout()  # e.g. 'negsim list | head -1': the reader had enough
+            return 0
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
         _tolerant_streams()
         try:
@@ -187,7 +196,10 @@ def list_cmd(fmt: str) -> None:
             continue
         click.echo(heading)
         for r in chosen:
-            click.echo(f"  {r['id']:<{width}}  {r['title']}")
+            from .render.common import wrap
+
+            pad = " " * (width + 4)
+            click.echo("\n".join(wrap(r["title"], pad, f"  {r['id']:<{width}}  ")))
     click.echo("\nReplay one with: negsim replay ID", err=True)
 
 
@@ -381,8 +393,7 @@ def explain(
             deadline = datetime.fromisoformat(by)
         except ValueError:
             raise UsageError(f"--by needs a local date and time such as 2016-12-14T06:00, not '{by}'") from None
-        if deadline.tzinfo is None:
-            deadline = deadline.replace(tzinfo=sc.tz)
+        deadline = deadline.replace(tzinfo=sc.tz) if deadline.tzinfo is None else deadline.astimezone(sc.tz)
     result = search(sc, target, deadline, levers=levers, max_size=max_size)
     text = render_explain_json(result, sc) if fmt == "json" else render_explain_text(result, sc)
     _emit(text, output, force)

@@ -162,6 +162,8 @@ def _tokenize(text: str) -> list[_Tok]:
         m = _TOKEN.match(text, pos)
         if m is None:
             ch = text[pos]
+            if text.startswith(("=<", "=>"), pos):
+                raise GuardError(f"write '{text[pos + 1]}=' instead of '{text[pos:pos + 2]}'", pos)
             if text.startswith("**", pos):
                 raise GuardError("powers ('**') are not allowed in guards; multiply instead", pos)
             if ch in "\"'":
@@ -481,6 +483,9 @@ class _Parser:
                 shown = ", ".join(sorted(self.types)[:8])
                 more = ", ..." if len(self.types) > 8 else ""
                 hint = f"; facts are: {shown}{more}"
+                prev = self.toks[self.i - 2].text if self.i >= 2 else ""
+                if STR in self.types.values() and ("==" in (prev, self.tok.text) or "!=" in (prev, self.tok.text)):
+                    hint += f'; to compare with the text {name}, put it in quotes: "{name}"'
             raise GuardError(f"unknown name '{name}'{hint}", tok.pos)
         self.reads.add(name)
         return self._no_suffix(_Expr(type_, itemgetter(name), tok.pos))

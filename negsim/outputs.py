@@ -3,32 +3,71 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
-from .errors import UsageError
+from .errors import NegsimError, UsageError
 
 
 def write_text(path: str, text: str, *, force: bool = False) -> None:
-    """Write ``text`` (UTF-8, '\\n' line ends) to ``path`` via a temporary file and a rename.
+    """Write ``text`` (UTF-8, '\\n' line ends) to ``path``.
 
-    Refuses to replace an existing file unless ``force`` is true, so a typo
-    in ``-o`` never destroys work; a reader never sees a half-written file.
+    A regular file is written through a temporary file in the same folder and
+    a rename, so a reader never sees half a file, and an existing file is
+    replaced only with ``force`` (keeping its permissions); a new file gets
+    the usual permissions (the umask). A symbolic link is followed: the file
+    it points to is the one written. Something that is not a regular file,
+    such as ``/dev/null`` or a named pipe, is written into directly: it
+    cannot be replaced, and writing to it loses nothing.
     """
-    if os.path.isdir(path):
+    if not path:
+        raise UsageError("-o needs a file name")
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(f"cannot write to {path}: it is a directory")
-    if os.path.exists(path) and not force:
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_into(path, target, text)
+        return
+    if info is not None and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
-        raise UsageError(f"cannot write to {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".negsim-", suffix=".tmp", dir=folder)
+        raise UsageError(f"cannot write to {path}: folder {os.path.dirname(path) or folder} does not exist")
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".negsim-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _write_into(path: str, target: str, text: str) -> None:
+    try:
+        with open(target, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -222,7 +222,7 @@ class _Builder:
             lever_node: Node | None = None
             if isinstance(value, Map):
                 c.keys(value, f"fact '{key.text}'", ("value",), ("text", "levers"))
-                text = c.text(value.get("text"), "fact text") or ""
+                text = c.text(value.get("text"), f"text of fact '{key.text}'") or ""
                 vnode = value.get("value")
                 lever_node = value.get("levers")
             v = self.fact_value(vnode, f"fact '{key.text}'") if vnode is not None else None

@@ -115,7 +115,7 @@ def _base(c: Checker, node: Node, text: str, path: str, given: Scenario | None) 
     found = {b.id: b.path for b in bundled() if b.kind == "scenario"}.get(text)
     if found is None:
         hint = did_you_mean(text, [b.id for b in bundled() if b.kind == "scenario"])
-        c.error(node, f"base scenario '{text}' not found{hint}: give a bundled scenario id or a path relative to this file")
+        c.error(node, f"base scenario '{text}' not found: give a bundled scenario id or a path relative to this file{hint}")
         c.raise_if_any()
     return load(found)  # type: ignore[arg-type]
 

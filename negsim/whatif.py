@@ -262,7 +262,8 @@ def parse_skip(text: str, sc: Scenario) -> Skip:
     ids = [e.id for e in sc.timeline]
     name = text.strip()
     if name not in ids:
-        raise UsageError(f"--skip: unknown event '{name}'{known_names(name, ids, 'events')}")
+        earlier = f" (or an earlier what-if removed it: {'; '.join(sc.applied)})" if sc.applied else ""
+        raise UsageError(f"--skip: unknown event '{name}'{earlier}{known_names(name, ids, 'events')}")
     return Skip(name)
 
 
@@ -270,7 +271,7 @@ def from_options(
     sc: Scenario, sets: tuple[str, ...] = (), without: tuple[str, ...] = (), skip: tuple[str, ...] = ()
 ) -> list[Op]:
     """The operations the command-line options ask for, checked against ``sc``."""
-    ops: list[Op] = [parse_set(s, sc) for s in sets]
-    ops += [parse_without(w, sc) for w in without]
-    ops += [parse_skip(s, sc) for s in skip]
+    ops: list[Op] = [parse_set(s, sc) for s in dict.fromkeys(sets)]  # an option given twice counts once
+    ops += [parse_without(w, sc) for w in dict.fromkeys(without)]
+    ops += [parse_skip(s, sc) for s in dict.fromkeys(skip)]
     return ops

@@ -249,3 +249,51 @@ def test_installed_console_script_runs_the_article():
     result = subprocess.run([exe, "replay", "aleppo-2016-12", "--format", "json"], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["final_state"] == "reinstated"
+
+
+def test_output_follows_links_and_writes_into_devices(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert run("replay", "aleppo-2016-12", "-o", str(link), "--force").exit_code == 0
+    assert link.is_symlink() and real.read_text().startswith("Aleppo evacuation deal")
+    devnull = os.devnull
+    before = os.stat(devnull).st_mode
+    assert run("replay", "aleppo-2016-12", "-o", devnull).exit_code == 0
+    assert os.stat(devnull).st_mode == before  # still the device, not a file put in its place
+
+
+def test_output_gets_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "t.json"
+        assert run("replay", "aleppo-2016-12", "-o", str(target)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_empty_output_name_is_a_usage_error():
+    result = run("replay", "aleppo-2016-12", "-o", "")
+    assert (result.exit_code, result.stderr) == (2, "Error: -o needs a file name\n")
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    proc = subprocess.run(
+        f'"{sys.executable}" -m negsim replay aleppo-2016-12 | head -1',
+        shell=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        executable="/bin/bash",
+        timeout=60,
+    )
+    assert proc.stdout == b"Aleppo evacuation deal, 13-15 December 2016\n" and proc.stderr == b""
+    status = subprocess.run(
+        f'set -o pipefail; "{sys.executable}" -m negsim replay aleppo-2016-12 | true',
+        shell=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        executable="/bin/bash",
+        timeout=60,
+    )
+    assert status.returncode == 0

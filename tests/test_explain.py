@@ -189,3 +189,10 @@ def test_a_trigger_with_two_transitions_reports_what_blocked_the_first(write):
     assert [(b.party, b.condition) for b in step.attempts[0].passed_over] == [("alpha", "ok")]
     assert negsim.to_dict(trace)["steps"][0]["passed_over"][0]["condition"] == "ok"
     assert labels(explain(negsim.load(path), "signed")) == [["without alpha.ok"]]
+
+
+def test_by_with_another_offset_is_shown_in_local_time():
+    out = CliRunner().invoke(
+        cli, ["explain", "aleppo-2016-12", "--reach", "renegotiated", "--by", "2016-12-14T14:00-05:00"]
+    ).stdout
+    assert out.startswith("Which changes would let aleppo-2016-12 reach 'renegotiated' by Wed 14 Dec 2016\n21:00?")

@@ -344,3 +344,14 @@ def test_variant_events_given_twice_and_a_missing_base_file(write):
     result = run("validate", lost)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{lost}:5:7: base scenario file '../elsewhere/deal.yaml' not found (looked for ")
+
+
+def test_an_option_given_twice_counts_once_and_removed_events_say_why():
+    twice = run("replay", "aleppo-2016-12", "--skip", "russian_pressure", "--skip", "russian_pressure", "--format", "json")
+    assert twice.exit_code == 0
+    result = run("replay", "aleppo-no-shelling", "--skip", "shelling_resumes")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: --skip: unknown event 'shelling_resumes' (or an earlier what-if removed it: "
+        "variant aleppo-no-shelling: skip shelling_resumes)"
+    )

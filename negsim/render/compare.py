@@ -16,11 +16,13 @@ def render_compare_text(comparisons: list[Comparison], scenario: Scenario) -> st
     if base is None:
         return ""
     width = max([len("baseline"), *(len(c.variant.id) for c in comparisons)])
-    out.append(f"{'run':<{width}}  {'final state':<13} paths fork at")
+    out.append(f"{'run':<{width}}  {'final state':<13} states differ from")
     out.append(f"{'baseline':<{width}}  {base.trace.final_state:<13} -")
     for c in comparisons:
         f = c.fork
-        where = f"{_when(f)} {f.event}" if f else "same path"
+        where = f"{_when(f)} {f.event}" if f else "never (same states)"
+        if f and c.same_path:
+            where += " (same path, other times)"
         out.append(f"{c.variant.id:<{width}}  {c.variant.trace.final_state:<13} {where}")
     out += ["", *wrap(f"Baseline: {base.title} ({base.trace.scenario})", "    ", "  ")]
     for label in base.trace.applied:
@@ -54,7 +56,8 @@ def _variant(c: Comparison, scenario: Scenario) -> list[str]:
     else:
         if first is not fork:
             out += _difference("first difference (same states)", first, scenario)
-        out += _difference("paths fork", fork, scenario)
+        verb = "the deal's state differs (same path, other times)" if c.same_path else "paths fork"
+        out += _difference(verb, fork, scenario)
     return out
 
 

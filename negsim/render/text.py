@@ -13,7 +13,7 @@ def render_text(trace: Trace, scenario: Scenario) -> str:
     """The whole trace as readable text (ends with a newline)."""
     out = [*wrap(trace.title, ""), f"{trace.scenario} - times are local (UTC{trace.utc_offset}) - start: {trace.initial_state}"]
     if trace.applied:
-        out.append("What-ifs: " + "; ".join(trace.applied))
+        out += wrap("; ".join(trace.applied), "          ", "What-ifs: ")
     if trace.seed is not None:
         out.append(f"Seed: {trace.seed}")
     current_day = ""
