@@ -32,7 +32,8 @@ def _step(step: Step, scenario: Scenario) -> list[str]:
     head = step.text or step.event
     lines = wrap(f"{head} [{step.event}]", PAD, f"{step.at:%H:%M}  ")
     if step.outcome == SKIPPED:
-        return lines + [f"{PAD}did not happen: its 'if' did not hold in state {step.from_state}"]
+        cond = next((e.if_.text for e in scenario.timeline if e.id == step.event and e.if_), "its 'if'")
+        return lines + wrap(f"did not happen: 'if: {cond}' did not hold (state {step.from_state})", PAD + "  ", PAD)
     for fid, v in step.set:
         lines.append(f"{PAD}set {fid} = {value(v)}")
     for ref in step.added:
