@@ -100,12 +100,17 @@ def load(
 
 
 def validate(path: str) -> list[Problem]:
-    """Every problem in the scenario or variant file at ``path``; empty when valid."""
-    from .errors import ScenarioError
+    """Every problem in the scenario or variant file at ``path`` (or bundled id); empty when valid."""
+    from .catalog import resolve
+    from .errors import ScenarioError, UsageError
     from .scenario import load_any
 
     try:
-        load_any(path)
+        found = resolve(path)
+    except UsageError:
+        found = path  # loading it reports 'no such file' as a problem
+    try:
+        load_any(found)
     except ScenarioError as exc:
         return list(exc.problems)
     return []

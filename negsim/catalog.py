@@ -64,8 +64,9 @@ def resolve(name: str, kind: str = "scenario") -> str:
     candidate = os.path.join(bundled_dir(), name + ".yaml")
     if name and os.path.isfile(candidate):
         return candidate
-    same_kind = [b.id for b in bundled() if b.kind == kind]
-    hint = did_you_mean(name, same_kind)
+    everything = bundled()
+    same_kind = [b.id for b in everything if b.kind == kind]
+    hint = did_you_mean(name, [b.id for b in everything])
     raise UsageError(
         f"no bundled {kind} or file named '{name}'{hint} (bundled {kind}s: {', '.join(same_kind) or 'none'}; see 'negsim list')"
     )

@@ -125,4 +125,4 @@ def _key(b: Block) -> tuple[str | None, str | None, str | None]:
 def _blocks(step: Step | None) -> tuple[Block, ...]:
     if step is None:
         return ()
-    return tuple(dict.fromkeys(b for a in step.attempts for b in a.blocked_by))
+    return tuple(dict.fromkeys(b for a in step.attempts for b in (*a.blocked_by, *a.passed_over)))

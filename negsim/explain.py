@@ -82,6 +82,8 @@ class Explanation:
     complete: bool  # False when a limit stopped the search early
     levers: bool
     max_size: int
+    max_runs: int
+    stopped_by_runs: bool  # the run limit (not the size limit) cut the search short
 
 
 def reached(trace: Trace, target: str, by: datetime | None) -> tuple[bool, datetime | None, str | None]:
@@ -127,6 +129,7 @@ def explain(
     seen: set[frozenset[Change]] = {frozenset()}
     runs = 0
     complete = True
+    stopped_by_runs = False
     too_big: list[frozenset[Change]] = []  # sets past max_size: the search is complete if each holds a solution
     while heap:
         size, key = heapq.heappop(heap)
@@ -135,6 +138,7 @@ def explain(
             continue
         if runs >= max_runs:
             complete = False
+            stopped_by_runs = True
             break
         trace = baseline if not key else run(current)
         runs += 1
@@ -156,7 +160,7 @@ def explain(
     if any(not any(f <= big for f in found) for big in too_big):
         complete = False
     solutions.sort(key=lambda s: (len(s.changes), s.changes))
-    return Explanation(target, by, baseline, tuple(solutions), runs, complete, levers, max_size)
+    return Explanation(target, by, baseline, tuple(solutions), runs, complete, levers, max_size, max_runs, stopped_by_runs)
 
 
 def _reachable(scenario: Scenario) -> dict[str, set[str]]:

@@ -90,6 +90,8 @@ def build_variant(root: Node, path: str, digest: str, given: Scenario | None) ->
 
     base = _base(c, base_node, base_text, path, given)
     ops = _ops(c, top, base)
+    if not any(top.get(k) is not None for k in OPTIONAL if k != "description"):
+        c.error(top.loc, "this variant changes nothing: add set, without, skip, events, retime or conditions")
     c.raise_if_any()
     variant = Variant(vid or "", title, question, description, base_text, tuple(ops), path, digest, top.loc)
     return variant, base

@@ -251,8 +251,9 @@ def parse_without(text: str, sc: Scenario) -> Without:
     if dot:
         conditions = sc.parties[party].conditions
         if cond not in conditions:
+            earlier = f" (or an earlier what-if removed it: {'; '.join(sc.applied)})" if sc.applied else ""
             raise UsageError(
-                f"--without: party '{party}' has no condition '{cond}'{known_names(cond, conditions, 'conditions')}"
+                f"--without: party '{party}' has no condition '{cond}'{earlier}{known_names(cond, conditions, 'conditions')}"
             )
         return Without(party, cond)
     return Without(party)
@@ -272,6 +273,7 @@ def from_options(
 ) -> list[Op]:
     """The operations the command-line options ask for, checked against ``sc``."""
     ops: list[Op] = [parse_set(s, sc) for s in dict.fromkeys(sets)]  # an option given twice counts once
-    ops += [parse_without(w, sc) for w in dict.fromkeys(without)]
+    whole = {w for w in without if "." not in w}
+    ops += [parse_without(w, sc) for w in dict.fromkeys(without) if w.partition(".")[0] not in whole or "." not in w]
     ops += [parse_skip(s, sc) for s in dict.fromkeys(skip)]
     return ops

@@ -196,3 +196,30 @@ def test_by_with_another_offset_is_shown_in_local_time():
         cli, ["explain", "aleppo-2016-12", "--reach", "renegotiated", "--by", "2016-12-14T14:00-05:00"]
     ).stdout
     assert out.startswith("Which changes would let aleppo-2016-12 reach 'renegotiated' by Wed 14 Dec 2016\n21:00?")
+
+
+def test_compare_names_a_condition_that_blocked_an_earlier_transition(write):
+    path = write(DECIDE)
+    result = CliRunner().invoke(cli, ["compare", path, "--without", "alpha.ok", "--format", "json"])
+    fork = json.loads(result.stdout)["variants"][0]["fork"]
+    assert fork["event"] == "vote"
+    assert [b["condition"] for b in fork["blocked_only_in_baseline"]] == ["ok"]
+
+
+def test_explain_says_which_limit_stopped_it(write):
+    sc = negsim.load(write(stages(6)))
+    by_runs = explain(sc, "s6", max_runs=10)
+    assert (by_runs.complete, by_runs.stopped_by_runs) == (False, True)
+    from negsim.render.explain import render_explain_text
+
+    assert "stopped after 10 runs" in " ".join(render_explain_text(by_runs, sc).split())
+    by_size = explain(sc, "s6", max_size=3)
+    assert (by_size.complete, by_size.stopped_by_runs, by_size.solutions) == (False, False, ())
+    text = " ".join(render_explain_text(by_size, sc).split())
+    assert "stopped at sets of 3 changes; raise --max-size to look further" in text
+    assert "No set of changes was found that lets the deal reach 's6' within the limits." in text
+
+
+def test_explain_text_names_the_whatifs_it_starts_from():
+    out = CliRunner().invoke(cli, ["explain", "aleppo-no-wounded-offer", "--reach", "reinstated"]).stdout
+    assert out.splitlines()[1] == "With: variant aleppo-no-wounded-offer: skip wounded_offer"

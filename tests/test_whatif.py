@@ -355,3 +355,14 @@ def test_an_option_given_twice_counts_once_and_removed_events_say_why():
         "Error: --skip: unknown event 'shelling_resumes' (or an earlier what-if removed it: "
         "variant aleppo-no-shelling: skip shelling_resumes)"
     )
+
+
+def test_a_variant_that_changes_nothing_is_refused(write):
+    path = write("negsim-variant: 1\nid: v\ntitle: V\nquestion: q\nbase: aleppo-2016-12\n")
+    result = run("validate", path)
+    assert result.stderr == f"{path}:1:1: this variant changes nothing: add set, without, skip, events, retime or conditions\n"
+
+
+def test_without_a_whole_party_covers_its_conditions():
+    result = run("replay", "aleppo-2016-12", "--without", "militias", "--without", "militias.open_checkpoints")
+    assert result.exit_code == 0 and "What-ifs: without militias\n" in result.stdout

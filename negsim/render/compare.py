@@ -22,7 +22,7 @@ def render_compare_text(comparisons: list[Comparison], scenario: Scenario) -> st
         f = c.fork
         where = f"{_when(f)} {f.event}" if f else "never (same states)"
         if f and c.same_path:
-            where += " (same path, other times)"
+            where += " (timing only)"
         out.append(f"{c.variant.id:<{width}}  {c.variant.trace.final_state:<13} {where}")
     out += ["", *wrap(f"Baseline: {base.title} ({base.trace.scenario})", "    ", "  ")]
     for label in base.trace.applied:

@@ -15,6 +15,8 @@ def _goal(e: Explanation) -> str:
 
 def render_explain_text(e: Explanation, scenario: Scenario) -> str:
     out = wrap(f"Which changes would let {scenario.id} reach {_goal(e)}?", "")
+    if scenario.applied:
+        out += wrap("; ".join(scenario.applied), "      ", "With: ")
     base = solutions_in_baseline(e)
     if base is not None:
         when = f" at {base.reached_at:%a %d %b %H:%M} ({base.event})" if base.reached_at else " from the start"
@@ -26,12 +28,17 @@ def render_explain_text(e: Explanation, scenario: Scenario) -> str:
     else:
         out += wrap(f"The baseline never reaches it (it ends in {e.baseline.final_state}).", "")
     what = "dropping conditions that blocked a step" + (" or setting levers" if e.levers else "")
-    scope = "complete" if e.complete else f"stopped at sets of {e.max_size} changes; raise --max-size to look further"
+    if e.complete:
+        scope = "complete"
+    elif e.stopped_by_runs:
+        scope = f"stopped after {e.max_runs:,} runs; sets found are minimal, but there may be more"
+    else:
+        scope = f"stopped at sets of {e.max_size} changes; raise --max-size to look further"
     out += wrap(f"Searched {_runs(e.runs)}, {what} ({scope}).", "")
     out.append("")
     if not e.solutions:
         if not e.complete:
-            out += wrap(f"No set of up to {e.max_size} changes lets the deal reach {_goal(e)}.", "")
+            out += wrap(f"No set of changes was found that lets the deal reach {_goal(e)} within the limits.", "")
             return "\n".join(out) + "\n"
         out += wrap(
             f"No set of changes lets the deal reach {_goal(e)}: no condition"
@@ -106,6 +113,8 @@ def explanation_dict(e: Explanation, scenario: Scenario) -> dict[str, object]:
         "runs": e.runs,
         "complete": e.complete,
         "max_size": e.max_size,
+        "max_runs": e.max_runs,
+        "stopped_by_runs": e.stopped_by_runs,
         "minimal_sets": [
             {
                 "changes": [change(c) for c in s.changes],
