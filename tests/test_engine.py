@@ -151,7 +151,7 @@ def test_the_shipped_article_text_is_the_shared_source():
 
     shared = ROOT.parent / "shared" / "sources" / "aleppo-2016-12-15.txt"
     if not shared.exists():
-        pytest.skip("the shared sources folder is not beside this checkout")
+        pytest.skip("only in the development checkout: compares the bundled article with ../shared/sources")
     bundled = ROOT / "scenarios" / "sources" / "aleppo-2016-12-15.txt"
     assert bundled.read_bytes() == shared.read_bytes()
 
