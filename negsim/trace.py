@@ -94,7 +94,7 @@ class Trace(NamedTuple):
     seed: int | None = None
 
 
-def _block(b: Block) -> dict[str, object]:
+def block_dict(b: Block) -> dict[str, object]:
     return {"party": b.party, "condition": b.condition, "text": b.text, "when": b.when}
 
 
@@ -105,8 +105,8 @@ def _attempt(a: Attempt | None) -> dict[str, object] | None:
         "trigger": a.trigger,
         "valid": a.valid,
         "fired": a.fired,
-        "blocked_by": [_block(b) for b in a.blocked_by],
-        "passed_over": [_block(b) for b in a.passed_over],
+        "blocked_by": [block_dict(b) for b in a.blocked_by],
+        "passed_over": [block_dict(b) for b in a.passed_over],
     }
 
 
@@ -121,8 +121,8 @@ def step_dict(s: Step) -> dict[str, object]:
         "to": s.to_state,
         "fired": s.fired,
         "valid": s.attempts[0].valid if s.attempts else None,
-        "blocked_by": [_block(b) for b in s.blocked_by],
-        "passed_over": [_block(b) for b in s.attempts[0].passed_over] if s.attempts else [],
+        "blocked_by": [block_dict(b) for b in s.blocked_by],
+        "passed_over": [block_dict(b) for b in s.attempts[0].passed_over] if s.attempts else [],
         "otherwise": _attempt(s.otherwise),
         "set": dict(s.set),
         "added_conditions": list(s.added),

@@ -6,7 +6,7 @@ import json
 
 from ..compare import Comparison, Difference, Run
 from ..model import Scenario
-from ..trace import Block, Step
+from ..trace import Block, Step, block_dict
 from .common import wrap
 
 
@@ -101,10 +101,6 @@ def _step_dict(step: Step | None) -> dict[str, object] | None:
     return None if step is None else step_dict(step)
 
 
-def _block_dict(b: Block) -> dict[str, object]:
-    return {"party": b.party, "condition": b.condition, "text": b.text, "when": b.when}
-
-
 def _run(r: Run) -> dict[str, object]:
     return {
         "id": r.id,
@@ -124,8 +120,8 @@ def _difference_dict(d: Difference | None) -> dict[str, object] | None:
         "forks": d.forks,
         "baseline": _step_dict(d.baseline),
         "variant": _step_dict(d.variant),
-        "blocked_only_in_baseline": [_block_dict(b) for b in d.only_baseline],
-        "blocked_only_in_variant": [_block_dict(b) for b in d.only_variant],
+        "blocked_only_in_baseline": [block_dict(b) for b in d.only_baseline],
+        "blocked_only_in_variant": [block_dict(b) for b in d.only_variant],
     }
 
 
