@@ -39,6 +39,16 @@ def bundled() -> list[Bundled]:
     return [Bundled(n[: -len(".yaml")], os.path.join(folder, n), _kind(os.path.join(folder, n))) for n in names]
 
 
+def heading(path: str) -> tuple[str, str | None]:
+    """A bundled file's title and (for a variant) its base, read without checking the file."""
+    from .yamlsource import Map, Scalar, load
+
+    root = load(path)
+    fields = [root.get(k) if isinstance(root, Map) else None for k in ("title", "base")]
+    title, base = (f.text if isinstance(f, Scalar) else None for f in fields)
+    return title or "", base
+
+
 def _kind(path: str) -> str:
     with open(path, encoding="utf-8") as fh:
         for line in fh:

@@ -165,40 +165,32 @@ def cli() -> None:
 @cli.command("list")
 @FORMAT
 def list_cmd(fmt: str) -> None:
-    """List the bundled scenarios and variants.
+    """List the bundled scenarios and variants (check them with 'negsim validate').
 
     \b
     Example:
       negsim list
     """
-    from .catalog import bundled
-    from .scenario import load
-
-    from .variant import load_variant
+    from .catalog import bundled, heading
+    from .render.common import wrap
 
     rows = []
     for b in bundled():
-        if b.kind == "scenario":
-            sc = load(b.path)
-            rows.append({"id": b.id, "kind": b.kind, "base": None, "title": sc.title, "path": b.path})
-        elif b.kind == "variant":
-            variant, _ = load_variant(b.path)
-            rows.append({"id": b.id, "kind": b.kind, "base": variant.base, "title": variant.title, "path": b.path})
+        title, base = heading(b.path)
+        rows.append({"id": b.id, "kind": b.kind, "base": base, "title": title, "path": b.path})
     if fmt == "json":
         import json
 
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(r["id"]) for r in rows), default=2)
-    for kind, heading in (("scenario", "Scenarios"), ("variant", "Variants (what-ifs; replay or compare them)")):
+    pad = " " * (width + 4)
+    for kind, heading_text in (("scenario", "Scenarios"), ("variant", "Variants (what-ifs; replay or compare them)")):
         chosen = [r for r in rows if r["kind"] == kind]
         if not chosen:
             continue
-        click.echo(heading)
+        click.echo(heading_text)
         for r in chosen:
-            from .render.common import wrap
-
-            pad = " " * (width + 4)
             click.echo("\n".join(wrap(r["title"], pad, f"  {r['id']:<{width}}  ")))
     click.echo("\nReplay one with: negsim replay ID", err=True)
 

@@ -69,10 +69,13 @@ def diff(a: Trace, b: Trace) -> list[Difference]:
     """Every event whose step differs between the two runs, in time order."""
     by_a = {s.event: s for s in a.steps}
     by_b = {s.event: s for s in b.steps}
+    pos_a = {s.event: i for i, s in enumerate(a.steps)}
+    pos_b = {s.event: i for i, s in enumerate(b.steps)}
+    last = max(len(a.steps), len(b.steps))
 
     def key(event: str) -> tuple[object, int, int]:
         first = min(s.at for s in (by_a.get(event), by_b.get(event)) if s is not None)
-        return (first, _index(a, event), _index(b, event))
+        return (first, pos_a.get(event, last), pos_b.get(event, last))
 
     out = []
     state_a, state_b = a.initial_state, b.initial_state
@@ -95,13 +98,6 @@ def diff(a: Trace, b: Trace) -> list[Difference]:
             )
         )
     return out
-
-
-def _index(trace: Trace, event: str) -> int:
-    for i, s in enumerate(trace.steps):
-        if s.event == event:
-            return i
-    return 999_999
 
 
 def _same(a: Step, b: Step) -> bool:

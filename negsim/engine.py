@@ -187,6 +187,7 @@ class Engine:
             if fails:  # an earlier transition for this trigger was blocked before this one fired
                 return Attempt(trigger, True, True, (), tuple(dict.fromkeys(fails)))
             return self._fired[trigger]
+        # one reason needs no de-duplication (the common case, on the hot path of explain and sweeps)
         return Attempt(trigger, True, False, tuple(fails) if len(fails) < 2 else tuple(dict.fromkeys(fails)))
 
 

@@ -37,6 +37,7 @@ from datetime import datetime
 
 from .engine import Engine
 from .model import FactValue, Scenario, Transition
+from .scenario import reachable_states
 from .render.common import value as show_value
 from .trace import Block, Trace
 from .whatif import Op, SetFact, Without, apply
@@ -44,7 +45,7 @@ from .whatif import Op, SetFact, Without, apply
 
 @dataclass(frozen=True, slots=True, order=True)
 class Change:
-    """One change: drop a condition (``fact`` is None) or set a lever fact."""
+    """One change: drop the condition ``target`` ("drop"), or start lever fact ``target`` at ``value`` ("set")."""
 
     kind: str  # "drop" or "set"
     target: str  # "party.condition" or a fact id
@@ -111,7 +112,7 @@ def explain(
     lever_changes = sorted(
         Change("set", f.id, v) for f in scenario.facts.values() if levers for v in f.levers if v != f.value
     )
-    leads_to = _reachable(scenario)
+    leads_to = {state: reachable_states(scenario.transitions, state) for state in scenario.states}
     candidates_by_trigger: dict[tuple[str, str], list[Transition]] = {}
     for t in scenario.transitions:
         # a transition after which the target can never be entered is no use firing
@@ -161,24 +162,6 @@ def explain(
         complete = False
     solutions.sort(key=lambda s: (len(s.changes), s.changes))
     return Explanation(target, by, baseline, tuple(solutions), runs, complete, levers, max_size, max_runs, stopped_by_runs)
-
-
-def _reachable(scenario: Scenario) -> dict[str, set[str]]:
-    """For each state, the states the deal graph can reach from it (itself included)."""
-    edges: dict[str, set[str]] = {s: set() for s in scenario.states}
-    for t in scenario.transitions:
-        for src in t.sources:
-            edges[src].add(t.dest)
-    out = {}
-    for start in scenario.states:
-        seen, todo = {start}, [start]
-        while todo:
-            for nxt in edges[todo.pop()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        out[start] = seen
-    return out
 
 
 def _children(

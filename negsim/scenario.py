@@ -352,17 +352,7 @@ class _Builder:
         return Transition(trigger, tuple(sources), dest, when, tuple(consent), text, m.loc)
 
     def reachability(self, initial: str, states: dict[str, State], transitions: list[Transition]) -> None:
-        edges: dict[str, set[str]] = {}
-        for t in transitions:
-            for s in t.sources:
-                edges.setdefault(s, set()).add(t.dest)
-        seen = {initial}
-        todo = deque([initial])
-        while todo:
-            for nxt in sorted(edges.get(todo.popleft(), ())):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
+        seen = reachable_states(transitions, initial)
         for sid, state in states.items():
             if sid not in seen:
                 self.c.error(state.loc, f"state '{sid}' cannot be reached from the initial state '{initial}' by any transition")
@@ -532,6 +522,22 @@ class _Builder:
             self.c.error(node, f"'{key}' of {what} names unknown trigger '{name}'{did_you_mean(name, sorted(triggers))}")
             return None
         return name
+
+
+def reachable_states(transitions: list[Transition] | tuple[Transition, ...], start: str) -> set[str]:
+    """The states the deal graph can reach from ``start`` (itself included)."""
+    edges: dict[str, set[str]] = {}
+    for t in transitions:
+        for src in t.sources:
+            edges.setdefault(src, set()).add(t.dest)
+    seen = {start}
+    todo = deque([start])
+    while todo:
+        for nxt in edges.get(todo.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 def coerce(value: FactValue, type_: str) -> FactValue | None:
