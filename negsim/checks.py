@@ -19,6 +19,8 @@ from .yamlsource import Map, Node, Scalar, Seq, type_name
 ID = re.compile(r"^[a-z][a-z0-9_]*\Z")
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})\Z")
+DURATION = re.compile(r"^(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?\Z")
+MAX_JITTER = 7 * 24 * 60  # a week, in minutes
 LOCAL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?\Z")
 
 
@@ -120,6 +122,38 @@ class Checker:
             return node.value
         self.error(node, f"{what} must be true or false, not {_kind(node)}")
         return None
+
+    def number(self, node: Node | None, what: str) -> float | None:
+        """A finite int or float (booleans are not numbers here)."""
+        if node is None:
+            return None
+        v = node.value if isinstance(node, Scalar) else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v not in (float("inf"), float("-inf")):
+            return v
+        self.error(node, f"{what} must be a number, not {_kind(node)}")
+        return None
+
+    def probability(self, node: Node | None, what: str) -> float | None:
+        p = self.number(node, what)
+        if p is not None and not 0 <= p <= 1:
+            self.error(node, f"{what} must be a probability between 0 and 1, not {_shown(node)}")  # type: ignore[arg-type]
+            return None
+        return None if p is None else float(p)
+
+    def duration(self, node: Node | None, what: str) -> int | None:
+        """A duration such as '30m', '2h' or '1h30m', in minutes."""
+        if node is None:
+            return None
+        text = node.text if isinstance(node, Scalar) and isinstance(node.value, str) else ""
+        m = DURATION.match(text)
+        if not text or not m:
+            self.error(node, f"{what} must be a duration such as '30m', '2h' or '1h30m', not {_kind(node)}")
+            return None
+        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+        if minutes > MAX_JITTER:
+            self.error(node, f"{what} is longer than a week ({MAX_JITTER // 60}h)")
+            return None
+        return minutes
 
     def offset(self, node: Node | None, what: str) -> timezone | None:
         if node is None:

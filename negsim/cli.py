@@ -122,6 +122,24 @@ def whatif_options(f):  # noqa: ANN001, ANN201 - a decorator
     return f
 
 
+SEED = click.option(
+    "--seed",
+    type=click.IntRange(0, 2**64 - 1),
+    metavar="N",
+    help="Draw the uncertain parts of the scenario with this seed (a run's seed from 'negsim sweep --csv' replays that run).",
+)
+
+
+def _check_seed(sc, seed: int | None, name: str) -> None:  # noqa: ANN001
+    """A scenario that draws facts or events at random needs a seed to run once."""
+    if seed is None and sc.uncertain:
+        more = f" and {len(sc.uncertain) - 1} more" if len(sc.uncertain) > 1 else ""
+        raise UsageError(
+            f"'{name}' is uncertain ({sc.uncertain[0]}{more}); give --seed N to run one sampled run, "
+            f"or run many with 'negsim sweep'"
+        )
+
+
 def output_options(f):  # noqa: ANN001, ANN201 - a decorator
     """--format, -o/--output and --force, for every command whose output is data."""
     options = [
@@ -260,10 +278,12 @@ def validate(files: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("scenario")
 @whatif_options
+@SEED
 @output_options
 def replay(
     scenario: str,
     variants: tuple[str, ...],
+    seed: int | None,
     sets: tuple[str, ...],
     without: tuple[str, ...],
     skip: tuple[str, ...],
@@ -281,11 +301,13 @@ def replay(
       negsim replay aleppo-2016-12
       negsim replay aleppo-2016-12 --without militias
       negsim replay aleppo-2016-12 --format json -o trace.json
+      negsim replay aleppo-uncertain --seed 7
     """
     import negsim
 
     sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
-    trace = negsim.replay(sc)
+    _check_seed(sc, seed, scenario)
+    trace = negsim.replay(sc, seed)
     text = negsim.to_json(trace) if fmt == "json" else negsim.render_text(trace, sc)
     _emit(text, output, force)
 
@@ -293,10 +315,12 @@ def replay(
 @cli.command()
 @click.argument("scenario")
 @whatif_options
+@SEED
 @output_options
 def compare(
     scenario: str,
     variants: tuple[str, ...],
+    seed: int | None,
     sets: tuple[str, ...],
     without: tuple[str, ...],
     skip: tuple[str, ...],
@@ -321,16 +345,19 @@ def compare(
     from .render.compare import render_compare_json, render_compare_text
 
     base = negsim.load(scenario)
-    runs = []
+    scenarios = []
     for name in variants:
         variant, _ = load_variant(negsim.resolve(name, "variant"), base=base)
-        runs.append(run_of(variant.apply(base), variant.id, variant.title, variant.question))
+        scenarios.append((variant.apply(base), variant.id, variant.title, variant.question))
     if sets or without or skip:
         changed = negsim.load(scenario, set=sets, without=without, skip=skip)
-        runs.append(run_of(changed, "what-ifs", "What-ifs from the command line"))
-    if not runs:
+        scenarios.append((changed, "what-ifs", "What-ifs from the command line", ""))
+    if not scenarios:
         raise UsageError("nothing to compare: give --variant FILE or a what-if (--set, --without, --skip)")
-    comparisons = compare_runs(run_of(base, "baseline"), runs)
+    for sc, vid, *_ in [(base, scenario), *scenarios]:
+        _check_seed(sc, seed, vid)
+    runs = [run_of(sc, vid, title, question, seed) for sc, vid, title, question in scenarios]
+    comparisons = compare_runs(run_of(base, "baseline", seed=seed), runs)
     text = render_compare_json(comparisons) if fmt == "json" else render_compare_text(comparisons, base)
     _emit(text, output, force)
 
@@ -342,6 +369,7 @@ def compare(
 @click.option("--levers", is_flag=True, help="Also try the values the scenario lists as levers for its facts.")
 @click.option("--max-size", default=8, show_default=True, type=click.IntRange(1, 50), help="Largest set of changes to try.")
 @whatif_options
+@SEED
 @output_options
 def explain(
     scenario: str,
@@ -350,6 +378,7 @@ def explain(
     levers: bool,
     max_size: int,
     variants: tuple[str, ...],
+    seed: int | None,
     sets: tuple[str, ...],
     without: tuple[str, ...],
     skip: tuple[str, ...],
@@ -372,11 +401,8 @@ def explain(
     from .render.explain import render_explain_json, render_explain_text
 
     sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
-    if target not in sc.states:
-        from .errors import did_you_mean
-
-        known = ", ".join(sc.states)
-        raise UsageError(f"--reach: unknown state '{target}'{did_you_mean(target, sc.states)} (states: {known})")
+    _check_state(sc, target)
+    _check_seed(sc, seed, scenario)
     deadline = None
     if by is not None:
         from datetime import datetime
@@ -386,9 +412,110 @@ def explain(
         except ValueError:
             raise UsageError(f"--by needs a local date and time such as 2016-12-14T06:00, not '{by}'") from None
         deadline = deadline.replace(tzinfo=sc.tz) if deadline.tzinfo is None else deadline.astimezone(sc.tz)
-    result = search(sc, target, deadline, levers=levers, max_size=max_size)
+    result = search(sc, target, deadline, levers=levers, max_size=max_size, seed=seed)
     text = render_explain_json(result, sc) if fmt == "json" else render_explain_text(result, sc)
     _emit(text, output, force)
+
+
+def _check_state(sc, state: str) -> None:  # noqa: ANN001
+    if state not in sc.states:
+        from .errors import did_you_mean
+
+        known = ", ".join(sc.states)
+        raise UsageError(f"--reach: unknown state '{state}'{did_you_mean(state, sc.states)} (states: {known})")
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--runs", default=10_000, show_default=True, type=click.IntRange(1, 100_000_000), help="Runs per grid point.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**64 - 1), metavar="S", help="The sweep's seed; the same seed gives the same numbers.")
+@click.option("--grid", "grid", multiple=True, metavar="FACT=V1,V2,...", help="Run every combination of these fact values; repeatable.")
+@click.option("--reach", metavar="STATE", help="Also report how often, and when, runs first reach STATE.")
+@click.option("--workers", type=click.IntRange(1, 256), metavar="W", help="Worker processes [default: the machine's cores].")
+@click.option("--csv", "csv_path", metavar="FILE", help="Also write one row per run (seed, grid point, final state, path, time reached).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@whatif_options
+@output_options
+def sweep(
+    scenario: str,
+    runs: int,
+    seed: int,
+    grid: tuple[str, ...],
+    reach: str | None,
+    workers: int | None,
+    csv_path: str | None,
+    quiet: bool,
+    variants: tuple[str, ...],
+    sets: tuple[str, ...],
+    without: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Run an uncertain scenario many times: how often each ending, and why.
+
+    Each run draws the scenario's uncertain parts (events with 'p' or
+    'jitter', facts with 'draw') from its own seed, derived from S and the
+    run's number: the same S gives the same numbers whatever --workers is,
+    and a run's seed (in --csv) replays it alone with 'negsim replay --seed'.
+
+    \b
+    Examples:
+      negsim sweep aleppo-uncertain --runs 10000 --seed 1
+      negsim sweep aleppo-uncertain --reach reinstated --grid checkpoints_open=true,false
+      negsim sweep aleppo-uncertain --runs 100000 --csv runs.csv
+    """
+    import math
+
+    import negsim
+    from .render.sweep import render_sweep_json, render_sweep_text
+    from .sweep import csv_header, default_workers, parse_grid
+    from .sweep import sweep as run_sweep
+
+    sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
+    if reach is not None:
+        _check_state(sc, reach)
+    axes = parse_grid(grid, sc)
+    if not sc.uncertain and not quiet:
+        click.echo(f"note: '{sc.id}' draws nothing at random, so every run is the same", err=True)
+    total = runs * math.prod(len(v) for _, v in axes)
+    bar = None
+    if not quiet and total >= 50_000 and sys.stderr.isatty():
+        bar = click.progressbar(length=total, label="runs", file=sys.stderr, show_eta=True)
+        bar.__enter__()
+    try:
+        if csv_path is not None:
+            from .outputs import atomic
+
+            with atomic(csv_path, force=force) as fh:
+                fh.write(csv_header(reach).encode())
+                result = run_sweep(
+                    sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
+                    rows=lambda text: fh.write(text.encode("utf-8")), progress=bar.update if bar else None,
+                )
+                if not result.complete:
+                    raise KeyboardInterrupt  # leave no half-written file behind
+        else:
+            result = run_sweep(
+                sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
+                progress=bar.update if bar else None,
+            )
+    except KeyboardInterrupt:
+        if bar:
+            bar.__exit__(None, None, None)
+        click.echo(f"Interrupted: {csv_path} was not written.", err=True)
+        click.get_current_context().exit(130)
+    if bar:
+        bar.__exit__(None, None, None)
+    if csv_path is not None:
+        click.echo(f"wrote {csv_path}", err=True)
+    text = render_sweep_json(result) if fmt == "json" else render_sweep_text(result)
+    _emit(text, output, force)
+    if not result.complete:
+        done = sum(p.runs for p in result.points)
+        click.echo(f"Interrupted: {done:,} of {total:,} runs finished; the results above cover them.", err=True)
+        click.get_current_context().exit(130)
 
 
 def main() -> None:

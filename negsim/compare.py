@@ -61,8 +61,8 @@ def compare(baseline: Run, variants: list[Run]) -> list[Comparison]:
     return out
 
 
-def run_of(scenario: Scenario, id: str, title: str = "", question: str = "") -> Run:  # noqa: A002
-    return Run(id, title or scenario.title, question, Engine(scenario).run())
+def run_of(scenario: Scenario, id: str, title: str = "", question: str = "", seed: int | None = None) -> Run:  # noqa: A002
+    return Run(id, title or scenario.title, question, Engine(scenario).run(seed))
 
 
 def diff(a: Trace, b: Trace) -> list[Difference]:

@@ -13,10 +13,18 @@ stopping at the first failure, so a blocked step reports all of its reasons.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import RunError
 from .guards import GuardRuntimeError
 from .model import Scenario, Transition
-from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace
+from .trace import ABSENT, BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Attempt, Block, Step, Trace
+
+if TYPE_CHECKING:
+    from .sample import Sample, Sampler
+
+
+UNDEFINED = "\0undefined"  # _fire: the trigger is not defined from this state (never a state id)
 
 
 class _Model:
@@ -44,12 +52,17 @@ class Engine:
 
         self.scenario = scenario
         self._env: dict[str, object] = {}
-        self._active: dict[str, set[str]] = {pid: set() for pid in scenario.parties}
+        # the conditions in force, as (party, condition) pairs
+        self._active: set[tuple[str, str]] = set()
         self._fails: list[Block] = []
         self._start_facts = {fid: f.value for fid, f in scenario.facts.items()}
-        self._start_active = {
-            pid: {cid for cid, c in p.conditions.items() if c.active} for pid, p in scenario.parties.items()
-        }
+        self._uncertain = any(f.draw for f in scenario.facts.values()) or any(
+            e.p is not None or e.jitter for e in scenario.timeline
+        )
+        self._sampler: Sampler | None = None
+        self._start_active = frozenset(
+            (pid, cid) for pid, p in scenario.parties.items() for cid, c in p.conditions.items() if c.active
+        )
         self._model = _Model()
         self.machine = Machine(
             model=self._model,
@@ -81,12 +94,12 @@ class Engine:
         }
 
     def _condition(self, t: Transition):  # noqa: ANN202 - a closure handed to transitions
-        env, fails = self._env, self._fails
+        env, fails, active = self._env, self._fails, self._active
         guard = t.when.fn if t.when else None
         guard_block = Block(None, None, t.text or f"the guard of transition '{t.trigger}'", t.when.text) if t.when else None
         # (the party's set of active condition ids, condition id, its guard, why it blocks)
         checks = tuple(
-            (self._active[pid], cid, cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
+            ((pid, cid), cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
             for pid in t.consent
             for cid, cond in self.scenario.parties[pid].conditions.items()
         )
@@ -96,48 +109,81 @@ class Engine:
             if guard is not None and not guard(env):
                 fails.append(guard_block)  # type: ignore[arg-type]
                 ok = False
-            for active, cid, when, block in checks:
-                if cid in active and not when(env):
+            for ref, when, block in checks:
+                if ref in active and not when(env):
                     fails.append(block)
                     ok = False
             return ok
 
         return condition
 
-    def run(self) -> Trace:
-        """Replay the whole timeline once from the scenario's starting facts."""
+    @property
+    def sampler(self) -> Sampler:
+        """Draws runs of an uncertain scenario (built on first use)."""
+        if self._sampler is None:
+            from .sample import Sampler
+
+            self._sampler = Sampler(self.scenario)
+        return self._sampler
+
+    def needs_seed(self) -> RunError:
+        return RunError(f"scenario '{self.scenario.id}' has uncertain parts; give a seed to replay one sampled run")
+
+    def run(self, seed: int | None = None, *, sample: Sample | None = None) -> Trace:
+        """Replay the whole timeline once.
+
+        A scenario with uncertainty (``p``, ``jitter``, ``draw``) needs a
+        ``seed`` (or a ready ``sample``), which fixes what is drawn; for one
+        without, the seed is only recorded in the trace.
+        """
         sc = self.scenario
+        if sample is None and self._uncertain:
+            if seed is None:
+                raise self.needs_seed()
+            sample = self.sampler.draw(seed)
         env = self._env
         env.clear()
         env.update(self._start_facts)
+        if sample is not None:
+            env.update(sample.facts)
+            seed = sample.seed
         env["state"] = sc.initial
-        for pid, ids in self._active.items():
-            ids.clear()
-            ids.update(self._start_active[pid])
+        self._active.clear()
+        self._active.update(self._start_active)
         self.machine.set_state(sc.initial, model=self._model)
         path = [sc.initial]
         steps = []
         event = None
+        timeline = sc.timeline
         try:
-            for event in sc.timeline:
-                steps.append(self._step(event, path))
+            if sample is None:
+                for event in timeline:
+                    steps.append(self._step(event, path, event.at))
+            else:
+                for i in sample.order:
+                    event = timeline[i]
+                    at = sample.at(sc, i)
+                    if sample.happened[i]:
+                        steps.append(self._step(event, path, at))
+                    else:
+                        steps.append(Step(at, event.id, event.text, ABSENT, path[-1], path[-1], (), (), (), (), event.cite))
         except GuardRuntimeError as exc:
-            where = f"{event.loc}: " if event is not None else ""
-            raise RunError(f"{where}{exc} while running event '{event.id if event else '?'}'") from None
+            raise guard_failed(exc, event) from None
         return Trace(
             **self._header,  # type: ignore[arg-type]
             final_state=path[-1],
             path=tuple(path),
             steps=tuple(steps),
             facts=tuple([(fid, env[fid]) for fid in self._start_facts]),  # type: ignore[misc]
+            seed=seed,
         )
 
-    def _step(self, ev, path: list[str]) -> Step:  # noqa: ANN001
+    def _step(self, ev, path: list[str], at) -> Step:  # noqa: ANN001
         env = self._env
         before = path[-1]
         if_ = ev.if_
         if if_ is not None and not if_.fn(env):
-            return Step(ev.at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
+            return Step(at, ev.id, ev.text, SKIPPED, before, before, (), (), (), (), ev.cite)
         for fid, value in ev.set:
             env[fid] = value
         added: tuple[str, ...] = ()
@@ -158,30 +204,29 @@ class Engine:
                     attempts = (first, second)
                     if second.fired:
                         outcome = OTHERWISE
-        return Step(ev.at, ev.id, ev.text, outcome, before, path[-1], attempts, ev.set, added, dropped, ev.cite)
+        return Step(at, ev.id, ev.text, outcome, before, path[-1], attempts, ev.set, added, dropped, ev.cite)
 
     def _change_conditions(self, ev) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: ANN001
         active = self._active
         added = []
-        for pid, cid in ev.add_conditions:
-            if cid not in active[pid]:
-                active[pid].add(cid)
-                added.append(f"{pid}.{cid}")
+        for ref in ev.add_conditions:
+            if ref not in active:
+                active.add(ref)
+                added.append(f"{ref[0]}.{ref[1]}")
         dropped = []
-        for pid, cid in ev.drop_conditions:
-            if cid in active[pid]:
-                active[pid].discard(cid)
-                dropped.append(f"{pid}.{cid}")
+        for ref in ev.drop_conditions:
+            if ref in active:
+                active.discard(ref)
+                dropped.append(f"{ref[0]}.{ref[1]}")
         return tuple(added), tuple(dropped)
 
     def _try(self, trigger: str, path: list[str]) -> Attempt:
-        event = self._events[trigger]
-        if path[-1] not in event.transitions:
-            return self._undefined[trigger]
         fails = self._fails
         fails.clear()
-        if event.trigger(self._model):
-            new = self._model.state
+        new = self._fire(trigger, path[-1])
+        if new is UNDEFINED:
+            return self._undefined[trigger]
+        if new is not None:
             self._env["state"] = new
             path.append(new)
             if fails:  # an earlier transition for this trigger was blocked before this one fired
@@ -190,7 +235,22 @@ class Engine:
         # one reason needs no de-duplication (the common case, on the hot path of explain and sweeps)
         return Attempt(trigger, True, False, tuple(fails) if len(fails) < 2 else tuple(dict.fromkeys(fails)))
 
+    def _fire(self, trigger: str, state: str) -> str | None:
+        """Fire ``trigger`` from ``state`` on the Machine: the new state, None if blocked, or UNDEFINED."""
+        event = self._events[trigger]
+        if state not in event.transitions:
+            return UNDEFINED
+        if event.trigger(self._model):
+            return self._model.state
+        return None
 
-def replay(scenario: Scenario) -> Trace:
-    """Run ``scenario``'s timeline once and return its trace."""
-    return Engine(scenario).run()
+
+def guard_failed(exc: GuardRuntimeError, event) -> RunError:  # noqa: ANN001
+    """The error for a guard that failed while running ``event``."""
+    where = f"{event.loc}: " if event is not None else ""
+    return RunError(f"{where}{exc} while running event '{event.id if event else '?'}'")
+
+
+def replay(scenario: Scenario, seed: int | None = None) -> Trace:
+    """Run ``scenario``'s timeline once and return its trace (``seed``: see :meth:`Engine.run`)."""
+    return Engine(scenario).run(seed)

@@ -107,6 +107,7 @@ def explain(
     levers: bool = False,
     max_size: int = 8,
     max_runs: int = 20_000,
+    seed: int | None = None,
 ) -> Explanation:
     """Every minimal set of changes under which ``scenario`` reaches ``target``."""
     lever_changes = sorted(
@@ -122,7 +123,7 @@ def explain(
 
     def run(changes: frozenset[Change]) -> Trace:
         ops = [c.op() for c in sorted(changes)]
-        return Engine(apply(scenario, ops) if ops else scenario).run()
+        return Engine(apply(scenario, ops) if ops else scenario).run(seed)
 
     baseline = run(frozenset())
     solutions: list[Solution] = []

@@ -66,9 +66,19 @@ class Guard(NamedTuple):
     text: str
     fn: Fn
     reads: frozenset[str]
+    # what compiling needs again: the types of the facts read, and the state names
+    spec: tuple[tuple[tuple[str, str], ...], frozenset[str] | None] = ((), None)
 
     def __call__(self, env: Env) -> bool:
         return self.fn(env)  # type: ignore[return-value]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # closures do not pickle; the text does, and compiles to the same guard (for worker processes)
+        return (_recompile, (self.text, self.spec))
+
+
+def _recompile(text: str, spec: tuple[tuple[tuple[str, str], ...], frozenset[str] | None]) -> Guard:
+    return compile_guard(text, dict(spec[0]), spec[1])
 
 
 def type_of(value: object) -> str:
@@ -94,7 +104,9 @@ def compile_guard(text: str, types: Mapping[str, str], states: frozenset[str] | 
     expr = parser.parse()
     if expr.type != BOOL:
         raise GuardError(f"a guard must be true or false, but this is {_a(expr.type)}", expr.start)
-    return Guard(text, expr.fn, frozenset(parser.reads))
+    reads = frozenset(parser.reads)
+    spec = (tuple(sorted((name, types[name]) for name in reads if name in types)), states)
+    return Guard(text, expr.fn, reads, spec)
 
 
 # --- tokens -----------------------------------------------------------------

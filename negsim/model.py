@@ -60,6 +60,31 @@ class Source(NamedTuple):
     loc: Loc
 
 
+class Draw(NamedTuple):
+    """How a sweep draws a fact's starting value afresh for each run.
+
+    ``kind`` is "choice" (``values`` with ``weights``), "uniform" (between
+    ``low`` and ``high``, whole numbers for an integer fact) or "normal"
+    (``mean`` and ``sd``, cut to ``low``..``high``).
+    """
+
+    kind: str
+    values: tuple[FactValue, ...] = ()
+    weights: tuple[float, ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+    mean: float = 0.0
+    sd: float = 0.0
+
+    def describe(self) -> str:
+        if self.kind == "choice":
+            total = sum(self.weights)
+            return "one of " + ", ".join(f"{_shown(v)} ({w / total:.0%})" for v, w in zip(self.values, self.weights))
+        if self.kind == "uniform":
+            return f"uniform between {_num(self.low)} and {_num(self.high)}"
+        return f"normal, mean {_num(self.mean)}, sd {_num(self.sd)}, cut to {_num(self.low)}..{_num(self.high)}"
+
+
 class Fact(NamedTuple):
     """A variable of the world, with its starting value."""
 
@@ -69,6 +94,7 @@ class Fact(NamedTuple):
     text: str
     loc: Loc
     levers: tuple[FactValue, ...] = ()  # other values explain may try
+    draw: Draw | None = None  # uncertain: drawn per run instead of ``value``
 
 
 class Condition(NamedTuple):
@@ -130,6 +156,8 @@ class Event(NamedTuple):
     otherwise: str | None
     cite: tuple[str, ...]
     loc: Loc
+    p: float | None = None  # uncertain: the chance it happens in a run
+    jitter: int = 0  # uncertain: its time moves by up to this many minutes either way
 
 
 class Scenario(NamedTuple):
@@ -165,6 +193,31 @@ class Scenario(NamedTuple):
     @property
     def utc_offset(self) -> str:
         return format_offset(self.tz)
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """What is drawn per run, in words (empty for a scenario with no uncertainty)."""
+        out = [f"fact '{f.id}' is drawn" for f in self.facts.values() if f.draw is not None]
+        for e in self.timeline:
+            if e.p is not None:
+                out.append(f"event '{e.id}' happens with p={e.p:g}")
+            if e.jitter:
+                out.append(f"event '{e.id}' moves by up to {format_minutes(e.jitter)}")
+        return tuple(out)
+
+
+def format_minutes(minutes: int) -> str:
+    """A duration as a scenario file writes it: '45m', '2h', '1h30m'."""
+    h, m = divmod(minutes, 60)
+    return (f"{h}h" if h else "") + (f"{m}m" if m or not h else "")
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _shown(v: FactValue) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else (f'"{v}"' if isinstance(v, str) else f"{v:g}")
 
 
 def format_offset(tz: timezone) -> str:

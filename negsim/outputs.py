@@ -5,19 +5,31 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
 
 from .errors import NegsimError, UsageError
 
 
 def write_text(path: str, text: str, *, force: bool = False) -> None:
-    """Write ``text`` (UTF-8, '\\n' line ends) to ``path``.
+    """Write ``text`` (UTF-8, '\\n' line ends) to ``path``, as :func:`atomic` does."""
+    with atomic(path, force=force) as fh:
+        fh.write(text.encode("utf-8"))
+
+
+@contextmanager
+def atomic(path: str, *, force: bool = False) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, for output too big to hold in memory.
 
     A regular file is written through a temporary file in the same folder and
-    a rename, so a reader never sees half a file, and an existing file is
-    replaced only with ``force`` (keeping its permissions); a new file gets
-    the usual permissions (the umask). A symbolic link is followed: the file
-    it points to is the one written. Something that is not a regular file,
-    such as ``/dev/null`` or a named pipe, is written into directly: it
+    a rename when the block ends without an error, so a reader never sees
+    half a file, and an existing file is replaced only with ``force``
+    (keeping its permissions); a new file gets the usual permissions (the
+    umask). If the block fails or is interrupted, the temporary file is
+    removed and the old file is untouched. A symbolic link is followed: the
+    file it points to is the one written. Something that is not a regular
+    file, such as ``/dev/null`` or a named pipe, is written into directly: it
     cannot be replaced, and writing to it loses nothing.
     """
     if not path:
@@ -32,7 +44,11 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(f"cannot write to {path}: it is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_into(path, target, text)
+        try:
+            with open(target, "wb") as fh:
+                yield fh
+        except OSError as exc:
+            raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
         return
     if info is not None and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
@@ -46,7 +62,7 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
         raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            yield fh
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
@@ -57,14 +73,6 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
         if isinstance(exc, OSError):
             raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
-
-
-def _write_into(path: str, target: str, text: str) -> None:
-    try:
-        with open(target, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-    except OSError as exc:
-        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _umask() -> int:

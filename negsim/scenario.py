@@ -18,6 +18,7 @@ from .errors import Loc, Problem, ScenarioError, did_you_mean
 from .guards import UNUSABLE_NAMES, Guard, type_of
 from .model import (
     Condition,
+    Draw,
     Event,
     Fact,
     FactValue,
@@ -34,6 +35,7 @@ FORMAT_VERSION = 1
 TOP_REQUIRED = ("negsim", "id", "title", "timezone", "deal", "timeline")
 TOP_OPTIONAL = ("description", "sources", "facts", "parties")
 RESERVED_TRIGGERS = {"trigger", "state"}
+DRAW_KINDS = ("choice", "uniform", "normal")
 
 
 def load(path: str) -> Scenario:
@@ -220,16 +222,111 @@ class _Builder:
             text = ""
             vnode: Node | None = value
             lever_node: Node | None = None
+            draw_node: Node | None = None
             if isinstance(value, Map):
-                c.keys(value, f"fact '{key.text}'", ("value",), ("text", "levers"))
+                c.keys(value, f"fact '{key.text}'", ("value",), ("text", "levers", "draw"))
                 text = c.text(value.get("text"), f"text of fact '{key.text}'") or ""
                 vnode = value.get("value")
                 lever_node = value.get("levers")
+                draw_node = value.get("draw")
             v = self.fact_value(vnode, f"fact '{key.text}'") if vnode is not None else None
             if fid and v is not None:
                 levers = self.levers(lever_node, fid, type_of(v))
-                out[fid] = Fact(fid, v, type_of(v), text, key.loc, levers)
+                draw = self.draw(draw_node, fid, type_of(v)) if draw_node is not None else None
+                out[fid] = Fact(fid, v, type_of(v), text, key.loc, levers, draw)
         return out
+
+    def draw(self, node: Node, fid: str, type_: str) -> Draw | None:
+        """``draw:`` of a fact: {choice: [...], weights: [...]}, {uniform: [lo, hi]} or {normal: [mean, sd], between: [lo, hi]}."""
+        c = self.c
+        what = f"'draw' of fact '{fid}'"
+        m = c.mapping(node, what)
+        if m is None:
+            return None
+        kinds = [k for k in DRAW_KINDS if m.get(k) is not None]
+        allowed = {"choice": ("weights",), "uniform": (), "normal": ("between",)}
+        if len(kinds) != 1:
+            c.keys(m, what, (), (*DRAW_KINDS, "weights", "between"))
+            c.error(m, f"{what} needs exactly one of 'choice', 'uniform' or 'normal'")
+            return None
+        kind = kinds[0]
+        c.keys(m, what, (kind, *(("between",) if kind == "normal" else ())), allowed[kind])
+        if kind == "choice":
+            return self._choice(m, fid, type_, what)
+        if type_ not in ("integer", "number"):
+            c.error(m.get(kind), f"{what}: '{kind}' draws numbers, but '{fid}' is {_a(type_)} fact; use 'choice'")
+            return None
+        pair = self._pair(m.get(kind), f"{what}: '{kind}'", "[low, high]" if kind == "uniform" else "[mean, sd]")
+        if pair is None:
+            return None
+        if kind == "uniform":
+            low, high = pair
+            if type_ == "integer" and not all(type(x) is int for x in pair):
+                c.error(m.get(kind), f"{what}: '{fid}' is an integer fact, so 'uniform' needs whole numbers")
+                return None
+            if not low < high:
+                c.error(m.get(kind), f"{what}: 'uniform' needs low < high, not [{low:g}, {high:g}]")
+                return None
+            return Draw("uniform", low=low, high=high)
+        mean, sd = pair
+        between = self._pair(m.get("between"), f"{what}: 'between'", "[low, high]")
+        if sd <= 0:
+            c.error(m.get(kind), f"{what}: the sd of 'normal' must be above 0, not {sd:g}")
+            return None
+        if between is None:
+            return None
+        if type_ == "integer" and not all(type(x) is int for x in between):
+            c.error(m.get("between"), f"{what}: '{fid}' is an integer fact, so 'between' needs whole numbers")
+            return None
+        if not between[0] < between[1]:
+            c.error(m.get("between"), f"{what}: 'between' needs low < high, not [{between[0]:g}, {between[1]:g}]")
+            return None
+        return Draw("normal", low=between[0], high=between[1], mean=mean, sd=sd)
+
+    def _pair(self, node: Node | None, what: str, shape: str) -> tuple[float, float] | None:
+        seq = self.c.sequence(node, what)
+        if seq is None:
+            return None
+        if len(seq.items) != 2:
+            self.c.error(seq, f"{what} needs two numbers, {shape}")
+            return None
+        a, b = (self.c.number(item, what) for item in seq.items)
+        return None if a is None or b is None else (a, b)
+
+    def _choice(self, m: Map, fid: str, type_: str, what: str) -> Draw | None:
+        c = self.c
+        seq = c.sequence(m.get("choice"), f"{what}: 'choice'")
+        if seq is None:
+            return None
+        values: list[FactValue] = []
+        for item in seq.items:
+            v = self.fact_value(item, f"{what}: a choice")
+            coerced = None if v is None else coerce(v, type_)
+            if v is not None and coerced is None:
+                c.error(item, f"{what}: choice {_describe(v)} does not fit '{fid}', which is {_a(type_)} fact")
+            elif coerced is not None and coerced in values:
+                c.error(item, f"{what}: choice {_describe(coerced)} is listed twice")
+            elif coerced is not None:
+                values.append(coerced)
+        if len(values) != len(seq.items):
+            return None
+        if not values:
+            c.error(seq, f"{what}: 'choice' needs at least one value")
+            return None
+        weights: list[float] = [1.0] * len(values)
+        wseq = c.sequence(m.get("weights"), f"{what}: 'weights'")
+        if wseq is not None:
+            if len(wseq.items) != len(values):
+                c.error(wseq, f"{what}: {len(wseq.items)} weights for {len(values)} choices; give one weight per choice")
+                return None
+            numbers = [c.number(item, f"{what}: a weight") for item in wseq.items]
+            if any(w is None for w in numbers):
+                return None
+            if any(w < 0 for w in numbers) or sum(numbers) <= 0:  # type: ignore[operator, arg-type]
+                c.error(wseq, f"{what}: weights must be 0 or more, and not all 0")
+                return None
+            weights = [float(w) for w in numbers]  # type: ignore[arg-type]
+        return Draw("choice", values=tuple(values), weights=tuple(weights))
 
     def levers(self, node: Node | None, fid: str, type_: str) -> tuple[FactValue, ...]:
         """The other values a fact may be given when searching for counterfactuals."""
@@ -452,7 +549,7 @@ class _Builder:
             m,
             "a timeline event",
             ("at", "id"),
-            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite"),
+            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite", "p", "jitter"),
         )
         eid = self._id(m.get("id"), "event id")
         what = f"event '{eid}'" if eid else "event"
@@ -467,9 +564,11 @@ class _Builder:
         if m.get("otherwise") is not None and m.get("trigger") is None:
             c.error(m.get("otherwise"), f"{what} has 'otherwise' but no 'trigger' to try first")
         cite = c.texts(m.get("cite"), f"cite of {what}") or ()
+        p = c.probability(m.get("p"), f"'p' of {what}")
+        jitter = c.duration(m.get("jitter"), f"'jitter' of {what}") or 0
         if eid is None or at is None or (m.get("if") is not None and if_ is None):
             return None
-        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc)
+        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc, p, jitter)
 
     def sets(self, node: Node | None, facts: dict[str, Fact], what: str) -> tuple[tuple[str, FactValue], ...]:
         c = self.c

@@ -23,6 +23,7 @@ INVALID = "invalid"  # its trigger is not valid from the current state
 OTHERWISE = "otherwise"  # its trigger could not fire, the 'otherwise' trigger did
 SKIPPED = "skipped"  # its 'if' did not hold, so it did not happen
 NOTED = "noted"  # it happened but tries no trigger (facts or conditions changed)
+ABSENT = "absent"  # an uncertain event ('p') that did not happen in this sampled run
 
 
 class Block(NamedTuple):

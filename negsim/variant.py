@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 REQUIRED = ("negsim-variant", "id", "title", "question", "base")
-OPTIONAL = ("description", "conditions", "events", "retime", "set", "skip", "without")
+OPTIONAL = ("description", "conditions", "events", "retime", "chance", "draw", "set", "skip", "without")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ def build_variant(root: Node, path: str, digest: str, given: Scenario | None) ->
     base = _base(c, base_node, base_text, path, given)
     ops = _ops(c, top, base)
     if not any(top.get(k) is not None for k in OPTIONAL if k != "description"):
-        c.error(top.loc, "this variant changes nothing: add set, without, skip, events, retime or conditions")
+        c.error(top.loc, "this variant changes nothing: add set, without, skip, events, retime, conditions, chance or draw")
     c.raise_if_any()
     variant = Variant(vid or "", title, question, description, base_text, tuple(ops), path, digest, top.loc)
     return variant, base
@@ -123,7 +123,7 @@ def _base(c: Checker, node: Node, text: str, path: str, given: Scenario | None) 
 
 
 def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
-    from .whatif import PutCondition, PutEvent, Retime, SetFact, Skip, Without
+    from .whatif import Chance, DrawFact, PutCondition, PutEvent, Retime, SetFact, Skip, Without
 
     b = _Builder(c.path)
     b.c = c
@@ -172,6 +172,35 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
         at = c.local_time(value, base.tz, f"new time of event '{key.text}'")
         if at is not None:
             ops.append(Retime(str(key.value), at, key.loc))
+
+    # chance: make events uncertain; draw: make facts uncertain
+    chm = c.mapping(top.get("chance"), "chance")
+    for key, value in chm.items if chm else ():
+        if key.value not in known_events:
+            c.error(key, f"chance: unknown event '{key.text}'{known_names(key.text, known_events, 'events')}")
+            continue
+        what = f"chance of event '{key.text}'"
+        m = c.mapping(value, what)
+        if m is None:
+            continue
+        c.keys(m, what, (), ("p", "jitter"))
+        if m.get("p") is None and m.get("jitter") is None:
+            c.error(m, f"{what} needs 'p', 'jitter' or both")
+            continue
+        p = c.probability(m.get("p"), f"'p' of event '{key.text}'")
+        jitter = c.duration(m.get("jitter"), f"'jitter' of event '{key.text}'")
+        if (p is not None or m.get("p") is None) and (jitter is not None or m.get("jitter") is None):
+            ops.append(Chance(str(key.value), p, jitter, key.loc))
+
+    dm = c.mapping(top.get("draw"), "draw")
+    for key, value in dm.items if dm else ():
+        fact = base.facts.get(key.value) if isinstance(key.value, str) else None
+        if fact is None:
+            c.error(key, f"draw: unknown fact '{key.text}'{known_names(key.text, base.facts, 'facts')}")
+            continue
+        draw = b.draw(value, fact.id, fact.type)
+        if draw is not None:
+            ops.append(DrawFact(fact.id, draw, key.loc))
 
     sm = c.mapping(top.get("set"), "set")
     for key, value in sm.items if sm else ():

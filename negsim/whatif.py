@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import Loc, NegsimError, UsageError, known_names
-from .model import Condition, Event, FactValue, FrozenMap, Scenario
+from .model import Condition, Draw, Event, FactValue, FrozenMap, Scenario, format_minutes
 from .scenario import coerce
 
 
@@ -99,7 +99,37 @@ class PutCondition:
         return f"condition {self.condition.ref}: {self.condition.when.text}"
 
 
-Op = SetFact | Without | Skip | Retime | PutEvent | PutCondition
+@dataclass(frozen=True, slots=True)
+class DrawFact:
+    """Draw a fact's starting value afresh in each run."""
+
+    fact: str
+    draw: Draw
+    origin: Loc | None = None
+
+    @property
+    def label(self) -> str:
+        return f"draw {self.fact}: {self.draw.describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Chance:
+    """Make an event uncertain: the chance it happens (``p``), how far its time may move (``jitter``, minutes)."""
+
+    event: str
+    p: float | None = None
+    jitter: int | None = None
+    origin: Loc | None = None
+
+    @property
+    def label(self) -> str:
+        parts = ([f"p={self.p:g}"] if self.p is not None else []) + (
+            [f"jitter={format_minutes(self.jitter)}"] if self.jitter is not None else []
+        )
+        return f"chance {self.event} " + " ".join(parts)
+
+
+Op = SetFact | Without | Skip | Retime | PutEvent | PutCondition | DrawFact | Chance
 
 
 def apply(scenario: Scenario, ops: list[Op] | tuple[Op, ...], prefix: str = "") -> Scenario:
@@ -124,8 +154,26 @@ def _apply_one(sc: Scenario, op: Op) -> Scenario:
         if value is None:
             raise _fail(op, f"'{op.fact}' is {'an' if fact.type[0] == 'i' else 'a'} {fact.type} fact; {op.value!r} does not fit")
         facts = dict(sc.facts)
-        facts[op.fact] = fact._replace(value=value)
+        facts[op.fact] = fact._replace(value=value, draw=None)  # a fact set is no longer drawn
         return sc._replace(facts=FrozenMap(facts))
+
+    if isinstance(op, DrawFact):
+        fact = sc.facts.get(op.fact)
+        if fact is None:
+            raise _fail(op, f"unknown fact '{op.fact}'{known_names(op.fact, sc.facts, 'facts')}")
+        facts = dict(sc.facts)
+        facts[op.fact] = fact._replace(draw=op.draw)
+        return sc._replace(facts=FrozenMap(facts))
+
+    if isinstance(op, Chance):
+        _event(sc, op, op.event)
+        timeline = tuple(
+            e._replace(p=op.p if op.p is not None else e.p, jitter=op.jitter if op.jitter is not None else e.jitter)
+            if e.id == op.event
+            else e
+            for e in sc.timeline
+        )
+        return sc._replace(timeline=timeline)
 
     if isinstance(op, Without):
         party = sc.parties.get(op.party)
@@ -211,7 +259,7 @@ def _check_event_refs(sc: Scenario, op: PutEvent) -> None:
 # --- the command-line forms ----------------------------------------------------
 
 
-def parse_set(text: str, sc: Scenario) -> SetFact:
+def parse_set(text: str, sc: Scenario, option: str = "--set") -> SetFact:
     """``FACT=VALUE`` typed by the fact's declared type (raises UsageError)."""
     name, eq, raw = text.partition("=")
     name = name.strip()
@@ -219,25 +267,25 @@ def parse_set(text: str, sc: Scenario) -> SetFact:
         raise UsageError(f"--set needs FACT=VALUE, such as --set checkpoints_open=true; got '{text}'")
     fact = sc.facts.get(name)
     if fact is None:
-        raise UsageError(f"--set: unknown fact '{name}'{known_names(name, sc.facts, 'facts')}")
+        raise UsageError(f"{option}: unknown fact '{name}'{known_names(name, sc.facts, 'facts')}")
     raw = raw.strip()
     value: FactValue
     if fact.type == "boolean":
         if raw.lower() not in ("true", "false"):
-            raise UsageError(f"--set: '{name}' is true or false, not '{raw}'")
+            raise UsageError(f"{option}: '{name}' is true or false, not '{raw}'")
         value = raw.lower() == "true"
     elif fact.type == "integer":
         try:
             value = int(raw)
         except ValueError:
-            raise UsageError(f"--set: '{name}' is a whole number, not '{raw}'") from None
+            raise UsageError(f"{option}: '{name}' is a whole number, not '{raw}'") from None
     elif fact.type == "number":
         try:
             value = float(raw)
         except ValueError:
-            raise UsageError(f"--set: '{name}' is a number, not '{raw}'") from None
+            raise UsageError(f"{option}: '{name}' is a number, not '{raw}'") from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise UsageError(f"--set: '{name}' must be a finite number, not '{raw}'")
+            raise UsageError(f"{option}: '{name}' must be a finite number, not '{raw}'")
     else:
         value = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'" else raw
     return SetFact(name, value)

@@ -360,7 +360,7 @@ def test_an_option_given_twice_counts_once_and_removed_events_say_why():
 def test_a_variant_that_changes_nothing_is_refused(write):
     path = write("negsim-variant: 1\nid: v\ntitle: V\nquestion: q\nbase: aleppo-2016-12\n")
     result = run("validate", path)
-    assert result.stderr == f"{path}:1:1: this variant changes nothing: add set, without, skip, events, retime or conditions\n"
+    assert result.stderr == f"{path}:1:1: this variant changes nothing: add set, without, skip, events, retime, conditions, chance or draw\n"
 
 
 def test_without_a_whole_party_covers_its_conditions():

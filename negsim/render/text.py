@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Scenario
-from ..trace import NOTED, SKIPPED, Attempt, Block, Step, Trace
+from ..trace import ABSENT, NOTED, SKIPPED, Attempt, Block, Step, Trace
 from .common import day, value, wrap
 
 PAD = " " * 7
@@ -31,6 +31,10 @@ def render_text(trace: Trace, scenario: Scenario) -> str:
 def _step(step: Step, scenario: Scenario) -> list[str]:
     head = step.text or step.event
     lines = wrap(f"{head} [{step.event}]", PAD, f"{step.at:%H:%M}  ")
+    if step.outcome == ABSENT:
+        p = next((e.p for e in scenario.timeline if e.id == step.event), None)
+        chance = f" (it happens with p={p:g})" if p is not None else ""
+        return lines + wrap(f"did not happen in this sampled run{chance}", PAD + "  ", PAD)
     if step.outcome == SKIPPED:
         cond = next((e.if_.text for e in scenario.timeline if e.id == step.event and e.if_), "its 'if'")
         return lines + wrap(f"did not happen: 'if: {cond}' did not hold (state {step.from_state})", PAD + "  ", PAD)
