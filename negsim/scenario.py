@@ -317,7 +317,8 @@ class _Builder:
         wseq = c.sequence(m.get("weights"), f"{what}: 'weights'")
         if wseq is not None:
             if len(wseq.items) != len(values):
-                c.error(wseq, f"{what}: {len(wseq.items)} weights for {len(values)} choices; give one weight per choice")
+                n = len(wseq.items)
+                c.error(wseq, f"{what}: {n} weight{'s' if n != 1 else ''} for {len(values)} choices; give one weight per choice")
                 return None
             numbers = [c.number(item, f"{what}: a weight") for item in wseq.items]
             if any(w is None for w in numbers):
