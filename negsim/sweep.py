@@ -122,6 +122,15 @@ def _engines(scenarios: Sequence[Scenario]) -> None:
     _ENGINES[:] = [FastEngine(sc) for sc in scenarios]
 
 
+def _worker(scenarios: Sequence[Scenario]) -> None:
+    """Set up a worker process. Ctrl-C reaches every process of the terminal's group; the
+    parent alone handles it (stopping the pool), so workers ignore it and finish their chunk."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _engines(scenarios)
+
+
 def run_chunk(point: int, start: int, stop: int, seed: int, reach: str | None, label: str, rows: bool) -> Tally:
     """Runs ``start`` to ``stop`` of grid point ``point`` (engines set up by :func:`_engines`)."""
     engine = _ENGINES[point]
@@ -187,7 +196,7 @@ def default_workers() -> int:
 
 def chunk_size(runs: int, workers: int) -> int:
     """Big enough to amortise a task's cost, small enough to share work and report progress."""
-    return max(2_000, min(50_000, -(-runs // (workers * 8))))
+    return max(2_000, min(20_000, -(-runs // (workers * 8))))
 
 
 def sweep(
@@ -250,7 +259,7 @@ def _emit_rows(done: dict[int, Tally], k: int, rows: Callable[[str], None] | Non
 def _pool(points, args, workers, done, rows, progress) -> None:  # noqa: ANN001
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_engines, initargs=([pt.scenario for pt in points],))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker, initargs=([pt.scenario for pt in points],))
     try:
         pending = {pool.submit(run_chunk, *job): k for k, job in enumerate(args)}
         written = 0
@@ -265,7 +274,7 @@ def _pool(points, args, workers, done, rows, progress) -> None:  # noqa: ANN001
                 _emit_rows(done, written, rows)
                 written += 1
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way take a moment at most
         raise
     pool.shutdown()
 

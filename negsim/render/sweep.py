@@ -73,7 +73,7 @@ def _num(x: float) -> str:
 
 def _table(title: str, what: str, heads: list[str], rows: list, cells: list[dict], fmt) -> list[str]:  # noqa: ANN001
     """Rows labelled on the left, one column per grid point, cut into groups that fit the width."""
-    label = min(max(LABEL[0], *(len(str(r)) + 2 for r in rows)), LABEL[1])
+    label = min(max([LABEL[0], *(len(str(r)) + 2 for r in rows)]), LABEL[1])
     per = max(1, (WIDTH - 2 - label) // CELL)
     out: list[str] = []
     for a in range(0, len(heads), per):
