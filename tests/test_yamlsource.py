@@ -18,7 +18,7 @@ from negsim.yamlsource import MAX_BYTES, MAX_DEPTH, MAX_NODES, Map, Scalar, Seq
 from .conftest import ARTICLE, MINIMAL
 
 # A hostile file is rejected in milliseconds; a second leaves room for a slow CI machine.
-QUICK = 1.0
+QUICK = 5.0  # seconds: generous, so a loaded machine passes; a quadratic blow-up takes minutes
 
 LOADERS = [pytest.param(yaml.SafeLoader, id="python")]
 if hasattr(yaml, "CSafeLoader"):
