@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Scenario
+from ..model import Draw, Scenario
 
 
 def scenario_dict(sc: Scenario) -> dict[str, object]:
@@ -18,7 +18,8 @@ def scenario_dict(sc: Scenario) -> dict[str, object]:
         "sources": [{"id": s.id, "title": s.title, "date": s.date} for s in sc.sources],
         "whatifs": list(sc.applied),
         "facts": {
-            f.id: {"value": f.value, "type": f.type, "text": f.text, "levers": list(f.levers)} for f in sc.facts.values()
+            f.id: {"value": f.value, "type": f.type, "text": f.text, "levers": list(f.levers), "draw": _draw(f.draw)}
+            for f in sc.facts.values()
         },
         "parties": {
             p.id: {
@@ -55,10 +56,22 @@ def scenario_dict(sc: Scenario) -> dict[str, object]:
                 "trigger": e.trigger,
                 "otherwise": e.otherwise,
                 "cite": list(e.cite),
+                "p": e.p,
+                "jitter_minutes": e.jitter,
             }
             for e in sc.timeline
         ],
     }
+
+
+def _draw(d: Draw | None) -> dict[str, object] | None:
+    if d is None:
+        return None
+    if d.kind == "choice":
+        return {"kind": "choice", "values": list(d.values), "weights": list(d.weights)}
+    if d.kind == "uniform":
+        return {"kind": "uniform", "low": d.low, "high": d.high}
+    return {"kind": "normal", "mean": d.mean, "sd": d.sd, "low": d.low, "high": d.high}
 
 
 def scenario_json(sc: Scenario) -> str:

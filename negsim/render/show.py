@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Scenario
+from ..model import Scenario, format_minutes
 from .common import value, wrap
 
 
@@ -21,7 +21,8 @@ def render_show(scenario: Scenario) -> str:
     out += ["", "Facts (starting values)"]
     for f in sc.facts.values():
         levers = f"  (lever: may be {', '.join(value(v) for v in f.levers)})" if f.levers else ""
-        out += wrap(f"{f.id} = {value(f.value)}" + (f"  - {f.text}" if f.text else "") + levers, "      ", "  ")
+        drawn = f"  (drawn each run: {f.draw.describe()})" if f.draw else ""
+        out += wrap(f"{f.id} = {value(f.value)}" + (f"  - {f.text}" if f.text else "") + levers + drawn, "      ", "  ")
     out += ["", "Parties and their conditions"]
     for p in sc.parties.values():
         out.append(f"  {p.name} ({p.id})")
@@ -46,5 +47,8 @@ def render_show(scenario: Scenario) -> str:
         what = e.trigger or "-"
         if e.otherwise:
             what += f" (otherwise {e.otherwise})"
-        out += wrap(f"{e.id}: {e.text}" + (f"  [{what}]" if e.trigger else ""), "                    ", f"  {e.at:%Y-%m-%d %H:%M}  ")
+        chance = [f"p={e.p:g}"] if e.p is not None else []
+        chance += [f"jitter {format_minutes(e.jitter)}"] if e.jitter else []
+        line = f"{e.id}: {e.text}" + (f"  [{what}]" if e.trigger else "") + (f"  ({', '.join(chance)})" if chance else "")
+        out += wrap(line, "                    ", f"  {e.at:%Y-%m-%d %H:%M}  ")
     return "\n".join(out) + "\n"
