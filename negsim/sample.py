@@ -40,13 +40,32 @@ def run_seed(seed: int, index: int) -> int:
     return _mix((_mix(seed & MASK) + (index + 1) * GOLDEN) & MASK)
 
 
+def run_seeds(seed: int, start: int, stop: int) -> list[int]:
+    """``run_seed(seed, i)`` for i in range(start, stop), computed in one loop (the sweep's hot path)."""
+    return _mix_all([(_mix(seed & MASK) + (i + 1) * GOLDEN) & MASK for i in range(start, stop)], 0)
+
+
+def _mix_all(values: list[int], add: int) -> list[int]:
+    """``[_mix((v + add) & MASK) for v in values]``, inlined: a sweep calls it for every run."""
+    out = []
+    for x in values:
+        x = (x + add) & MASK
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+        out.append(x ^ (x >> 31))
+    return out
+
+
 def _key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
 
 
+UNIT = 1.0 / (1 << 53)
+
+
 def _uniform(seed: int, key: int) -> float:
     """A number in [0, 1) for this run and this element."""
-    return (_mix((seed + key) & MASK) >> 11) * (1.0 / (1 << 53))
+    return (_mix((seed + key) & MASK) >> 11) * UNIT
 
 
 class Sample(NamedTuple):
@@ -80,6 +99,7 @@ class Sampler:
         self.in_order = tuple(range(self.n))
         self.no_shift = (0,) * self.n
         self.uncertain = bool(self.facts or self.chances or self.jitters)
+        self.keys = [key for *_, key in self.facts] + [key for *_, key in self.chances] + [key for *_, key in self.jitters]
 
     def draw(self, seed: int) -> Sample:
         """Everything drawn for the run with this run seed."""
@@ -89,19 +109,23 @@ class Sampler:
 
     def parts(self, seed: int) -> tuple[tuple, tuple[bool, ...], tuple[int, ...], tuple[int, ...]]:  # type: ignore[type-arg]
         """(facts, happened, order, minutes) for a run seed: the draw as plain tuples, for the sweep's loop."""
-        facts = tuple([(fid, fn(_uniform(seed, key))) for fid, fn, key in self.facts])
+        # one uniform per element, in the order facts, chances, jitters (as _uniform(seed, key) each)
+        us = [(x >> 11) * UNIT for x in _mix_all(self.keys, seed)]
+        facts = tuple([(fid, fn(u)) for (fid, fn, _), u in zip(self.facts, us)])
+        k = len(self.facts)
         happened = self.always
         if self.chances:
             drawn = list(happened)
-            for i, p, key in self.chances:
-                drawn[i] = _uniform(seed, key) < p
+            for (i, p, _), u in zip(self.chances, us[k:]):
+                drawn[i] = u < p
             happened = tuple(drawn)
+            k += len(self.chances)
         if not self.jitters:
             return facts, happened, self.in_order, self.no_shift
         minutes = [0] * self.n
         times = list(self.base_minutes)
-        for i, j, key in self.jitters:
-            shift = int(_uniform(seed, key) * (2 * j + 1)) - j
+        for (i, j, _), u in zip(self.jitters, us[k:]):
+            shift = int(u * (2 * j + 1)) - j
             minutes[i] = shift
             times[i] += shift
         # sorted is stable: events at the same minute keep their timeline order

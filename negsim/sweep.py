@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from .fast import FastEngine, Played
 from .model import FactValue, Scenario
-from .sample import run_seed
+from .sample import run_seeds
 from .trace import Block
 from .whatif import SetFact, apply
 
@@ -140,8 +140,7 @@ def run_chunk(point: int, start: int, stop: int, seed: int, reach: str | None, l
     reached: list[int] = []
     lines: list[str] = []
     tally = Tally(stop - start, Counter(), Counter(), Counter(), reached, "")
-    for i in range(start, stop):
-        s = run_seed(seed, i)
+    for i, s in enumerate(run_seeds(seed, start, stop), start):
         played, shifts = play(s)
         if played.memo:
             entry = seen.get(id(played))

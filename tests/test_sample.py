@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -145,3 +147,23 @@ def test_the_engine_and_the_sample_agree_on_absent_events():
         trace = engine.run(seed)
         absent = {s.event for s in trace.steps if s.outcome == ABSENT}
         assert absent == {sc.timeline[i].id for i, h in enumerate(sample.happened) if not h}
+
+
+@given(seed=st.integers(0, 2**64 - 1), start=st.integers(0, 10**6), n=st.integers(0, 20))
+def test_the_inlined_seed_and_uniform_loops_match_the_reference(seed, start, n):
+    from negsim.sample import _uniform, run_seeds
+
+    assert run_seeds(seed, start, start + n) == [run_seed(seed, i) for i in range(start, start + n)]
+    sampler = _uncertain_sampler()
+    facts, happened, _, minutes = sampler.parts(seed)
+    (fid, fn, key), = sampler.facts
+    assert facts == ((fid, fn(_uniform(seed, key))),)
+    for i, p, key in sampler.chances:
+        assert happened[i] == (_uniform(seed, key) < p)
+    for i, j, key in sampler.jitters:
+        assert minutes[i] == int(_uniform(seed, key) * (2 * j + 1)) - j
+
+
+@functools.cache
+def _uncertain_sampler() -> Sampler:
+    return Sampler(negsim.load("aleppo-uncertain"))
