@@ -52,17 +52,15 @@ class Engine:
 
         self.scenario = scenario
         self._env: dict[str, object] = {}
-        # the conditions in force, as (party, condition) pairs
-        self._active: set[tuple[str, str]] = set()
+        # the conditions in force, as "party.condition" refs (strings hash once; tuples every time)
+        self._active: set[str] = set()
         self._fails: list[Block] = []
         self._start_facts = {fid: f.value for fid, f in scenario.facts.items()}
         self._uncertain = any(f.draw for f in scenario.facts.values()) or any(
             e.p is not None or e.jitter for e in scenario.timeline
         )
         self._sampler: Sampler | None = None
-        self._start_active = frozenset(
-            (pid, cid) for pid, p in scenario.parties.items() for cid, c in p.conditions.items() if c.active
-        )
+        self._start_active = frozenset(c.ref for p in scenario.parties.values() for c in p.conditions.values() if c.active)
         self._model = _Model()
         self.machine = Machine(
             model=self._model,
@@ -99,7 +97,7 @@ class Engine:
         guard_block = Block(None, None, t.text or f"the guard of transition '{t.trigger}'", t.when.text) if t.when else None
         # (the party's set of active condition ids, condition id, its guard, why it blocks)
         checks = tuple(
-            ((pid, cid), cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
+            (cond.ref, cond.when.fn, Block(pid, cid, cond.text, cond.when.text))
             for pid in t.consent
             for cid, cond in self.scenario.parties[pid].conditions.items()
         )
@@ -209,15 +207,17 @@ class Engine:
     def _change_conditions(self, ev) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: ANN001
         active = self._active
         added = []
-        for ref in ev.add_conditions:
+        for pid, cid in ev.add_conditions:
+            ref = f"{pid}.{cid}"
             if ref not in active:
                 active.add(ref)
-                added.append(f"{ref[0]}.{ref[1]}")
+                added.append(ref)
         dropped = []
-        for ref in ev.drop_conditions:
+        for pid, cid in ev.drop_conditions:
+            ref = f"{pid}.{cid}"
             if ref in active:
                 active.discard(ref)
-                dropped.append(f"{ref[0]}.{ref[1]}")
+                dropped.append(ref)
         return tuple(added), tuple(dropped)
 
     def _try(self, trigger: str, path: list[str]) -> Attempt:

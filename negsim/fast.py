@@ -78,8 +78,8 @@ class FastEngine(Engine):
             (
                 e.if_.fn if e.if_ else None,
                 dict(e.set) if e.set else None,
-                e.add_conditions,
-                e.drop_conditions,
+                tuple(f"{pid}.{cid}" for pid, cid in e.add_conditions),
+                tuple(f"{pid}.{cid}" for pid, cid in e.drop_conditions),
                 e.trigger,
                 e.otherwise,
             )
