@@ -100,7 +100,7 @@ def load(
 
 
 def validate(path: str) -> list[Problem]:
-    """Every problem in the scenario or variant file at ``path`` (or bundled id); empty when valid."""
+    """Every problem in the scenario, variant or exercise file at ``path`` (or bundled id); empty when valid."""
     from .catalog import resolve
     from .errors import ScenarioError, UsageError
     from .scenario import load_any
@@ -110,7 +110,14 @@ def validate(path: str) -> list[Problem]:
     except UsageError:
         found = path  # loading it reports 'no such file' as a problem
     try:
-        load_any(found)
+        from .catalog import is_exercise
+
+        if is_exercise(found):
+            from .exercise import load_exercise
+
+            load_exercise(found)
+        else:
+            load_any(found)
     except ScenarioError as exc:
         return list(exc.problems)
     return []

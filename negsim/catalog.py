@@ -61,6 +61,14 @@ def _kind(path: str) -> str:
     return "scenario"
 
 
+def is_exercise(path: str) -> bool:
+    """Whether the file at ``path`` declares itself an exercise (``negsim-exercise:`` at the top level)."""
+    try:
+        return os.path.isfile(path) and _kind(path) == "exercise"
+    except (OSError, UnicodeDecodeError):
+        return False  # loading it reports the problem
+
+
 def resolve(name: str, kind: str = "scenario") -> str:
     """The path of a SCENARIO argument: an existing path, or a bundled id.
 

@@ -185,7 +185,11 @@ def list_cmd(fmt: str) -> None:
         return
     width = max((len(r["id"]) for r in rows), default=2)
     pad = " " * (width + 4)
-    for kind, heading_text in (("scenario", "Scenarios"), ("variant", "Variants (what-ifs; replay or compare them)")):
+    for kind, heading_text in (
+        ("scenario", "Scenarios"),
+        ("variant", "Variants (what-ifs; replay or compare them)"),
+        ("exercise", "Exercises (play them with 'negsim exercise play ID')"),
+    ):
         chosen = [r for r in rows if r["kind"] == kind]
         if not chosen:
             continue
@@ -219,7 +223,7 @@ def show(scenario: str, fmt: str) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def validate(files: tuple[str, ...]) -> None:
-    """Check scenario files and report every problem as FILE:LINE:COL: message.
+    """Check scenario, variant and exercise files; report every problem as FILE:LINE:COL: message.
 
     Exits with status 1 when any file has a problem.
 
@@ -228,13 +232,12 @@ def validate(files: tuple[str, ...]) -> None:
       negsim validate my-scenario.yaml
     """
     from .catalog import resolve
-    from .scenario import load_any
 
     bad = 0
     for name in files:
         try:
             path = resolve(name)
-            sc = load_any(path)
+            ex, sc = _load_checked(path)
         except UsageError as exc:
             bad += 1
             reason = "no such file" if str(exc).startswith("no such file") else str(exc)
@@ -245,7 +248,12 @@ def validate(files: tuple[str, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
-        if sc.applied:
+        if ex is not None:
+            what = (
+                f"exercise '{ex.id}' on scenario '{ex.scenario.id}': {_count(len(ex.roles), 'role')}, "
+                f"{_count(len(ex.injects), 'inject')}, {_count(len(ex.objectives), 'objective')}"
+            )
+        elif sc.applied:
             what = f"variant of scenario '{sc.id}', {_count(len(sc.applied), 'what-if')}"
         else:
             what = (
@@ -255,6 +263,19 @@ def validate(files: tuple[str, ...]) -> None:
         click.echo(f"{path}: ok ({what})")
     if bad:
         click.get_current_context().exit(EXIT_INPUT)
+
+
+def _load_checked(path: str):  # noqa: ANN202
+    """(None, the scenario) for a scenario or variant file; (the exercise, its scenario) for an exercise."""
+    from .catalog import is_exercise
+    from .scenario import load_any
+
+    if is_exercise(path):
+        from .exercise import load_exercise
+
+        ex = load_exercise(path)
+        return ex, ex.scenario
+    return None, load_any(path)
 
 
 @cli.command()

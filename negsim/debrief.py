@@ -61,7 +61,12 @@ def debrief(session: Session, trace: Trace | None = None) -> Debrief:
     fork = next((d for d in diffs if d.forks), None)
     objectives = tuple(evaluate(o, trace) for o in ex.objectives)
     decisions = tuple(
-        DecisionResult(inject, option, action.by, consequence(session, inject, trace))
+        DecisionResult(
+            inject,
+            option,
+            action.by,
+            "none: events run as the scenario has them" if option.effect.empty else consequence(session, inject, trace),
+        )
         for inject, option, _, action in session.decisions()
     )
     return Debrief(ex, session.roles, trace, historical, fork, len(real), objectives, decisions, _injects(session))
