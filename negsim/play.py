@@ -134,7 +134,7 @@ def _ask(session: Session, pos: Position, echo: Callable[[str], None], read: Cal
     """One prompt, asked until it gets an answer or a command that moves the session."""
     inject = pos.inject
     if inject.options:
-        echo("\n".join(wrap(f"{_who(session, inject)} decide: {inject.prompt}", "    ", "  ")) + "\n")
+        echo("\n".join(wrap(f"{_who(session, inject)} {'decide' if len(inject.to) > 1 else 'decides'}: {inject.prompt}", "    ", "  ")) + "\n")
         for o in inject.options:
             echo("\n".join(wrap(o.label, "       ", f"    {o.number}. ")) + "\n")
         question = f"Choice [1-{len(inject.options)}] (or 'help'): "
@@ -194,7 +194,8 @@ def _fire(session: Session, pos: Position, name: str, echo: Callable[[str], None
         return None
     if name not in later:
         why = "has been played" if name in done else "is this inject" if name == pos.inject.id else "is not an inject"
-        echo(f"  Cannot fire '{name}': it {why}{did_you_mean(name, later)}\n")
+        hint = did_you_mean(name, later) or f"; not yet played: {', '.join(later) or 'none'}"
+        echo(f"  Cannot fire '{name}': it {why}{hint}\n")
         return None
     echo(f"  Inject {name} is brought forward to {pos.at:%d %b %H:%M}.\n")
     return session.add(Action(FIRE, name, at=pos.at))
