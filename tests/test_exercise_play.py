@@ -12,7 +12,13 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from negsim.cli import cli
+from negsim.exercise import load_exercise
+from negsim.exercise_check import check_exercise
+from negsim.session import DECIDE, DELIVER, Action, Session
 
 from .conftest import ROOT, SCENARIOS
 from .exercise_fixtures import write_fixture
@@ -300,3 +306,54 @@ def test_check_bundled_exercises_are_clean():
         assert result.exit_code == 0, result.output
         assert result.stdout.endswith("No authoring problems found.\n")
     assert "13 combination(s) of choices, 13 branch(es)" in run("exercise", "check", ALEPPO).stdout
+
+
+def test_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
+    import negsim.play
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(negsim.play, "play", interrupted)
+    result = run("exercise", "play", write_fixture(tmp_path))
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted: the exercise stops here, without a debrief.\n"
+
+
+def test_variants_apply_before_play(tmp_path):
+    text = (SCENARIOS / "aleppo-mediators-exercise.yaml").read_text(encoding="utf-8")
+    text = text.replace("scenario: aleppo-2016-12\n", "scenario: aleppo-2016-12\nvariants: [aleppo-militias-stand-aside]\n")
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    ex = load_exercise(str(path))
+    assert ex.scenario.applied and ex.scenario.applied[0].startswith("variant aleppo-militias-stand-aside: ")
+    bad = text.replace("[aleppo-militias-stand-aside]", "[aleppo-militia-stand-aside]")
+    path.write_text(bad, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:16:12: variant 'aleppo-militia-stand-aside' not found: give a bundled variant id or a path relative "
+        "to this file; did you mean 'aleppo-militias-stand-aside'?\n"
+    )
+
+
+_ALEPPO = load_exercise(str(SCENARIOS / f"{ALEPPO}.yaml"))
+_ENDINGS = {b.trace.path for b in check_exercise(_ALEPPO).branches}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=5, max_size=5))
+def test_every_play_ends_on_a_branch_the_check_found(picks):
+    session = Session(_ALEPPO, tuple(_ALEPPO.roles))
+    for pick in picks:
+        pos = session.position()
+        if pos is None:
+            break
+        inject = pos.inject
+        if inject.options:
+            session = session.add(Action(DECIDE, inject.id, min(pick, len(inject.options)), "player"))
+        else:
+            session = session.add(Action(DELIVER, inject.id))
+    while (pos := session.position()) is not None:
+        session = session.add(Action(DECIDE, pos.inject.id, 1, "player") if pos.inject.options else Action(DELIVER, pos.inject.id))
+    assert session.run().path in _ENDINGS
