@@ -125,6 +125,12 @@ def consequence(session: Session, inject: Inject, trace: Trace) -> str:
     if changed:
         names = ", ".join(d.event for d in changed[:3]) + (", ..." if len(changed) > 3 else "")
         return f"the deal's path did not change, but {len(changed)} event(s) went differently: {names}"
+    own = next((s for s in trace.steps if s.event == inject.decision_event), None)
+    if own is not None and own.attempts and not own.fired:
+        first = own.attempts[0]
+        why = ", ".join(f"{b.party}.{b.condition}" if b.party else "its guard" for b in first.blocked_by)
+        tried = f"was blocked by {why}" if first.valid else f"was not possible from {own.from_state}"
+        return f"the step it tried ({first.trigger}) {tried}; nothing else changed"
     return "it changed nothing the run records"
 
 

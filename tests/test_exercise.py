@@ -156,8 +156,9 @@ def test_brief_csv_is_a_master_scenario_events_list(tmp_path):
     text = render_brief_csv(ex)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS == (
-        "seq", "time", "inject_id", "from", "to", "method", "message", "expected_action", "objective", "options"
+        "seq", "time", "inject_id", "from", "to", "method", "message", "expected_action", "objective", "options", "if"
     )
+    assert rows[1]["if"] == 'state == "turned_back"' and rows[0]["if"] == ""
     assert [r["inject_id"] for r in rows] == [i.id for i in ex.injects]
     assert rows[0]["time"] == "2016-12-14 04:30" and rows[0]["to"] == "russia" and rows[0]["method"] == "phone"
     assert rows[3]["objective"] == "rescued_early; deal_alive"

@@ -72,7 +72,7 @@ def render_brief_markdown(ex: Exercise) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_COLUMNS = ("seq", "time", "inject_id", "from", "to", "method", "message", "expected_action", "objective", "options")
+CSV_COLUMNS = ("seq", "time", "inject_id", "from", "to", "method", "message", "expected_action", "objective", "options", "if")
 
 
 def render_brief_csv(ex: Exercise) -> str:
@@ -86,7 +86,7 @@ def render_brief_csv(ex: Exercise) -> str:
     for n, i in enumerate(ex.injects, 1):
         w.writerow(
             (n, f"{i.at:%Y-%m-%d %H:%M}", i.id, i.from_, "; ".join(i.to), i.method, " ".join(i.message.split()),
-             " ".join(i.expected.split()), "; ".join(i.objectives), _options(i))
+             " ".join(i.expected.split()), "; ".join(i.objectives), _options(i), i.if_.text if i.if_ else "")
         )
     return buf.getvalue()
 
@@ -182,7 +182,7 @@ def render_debrief_text(d: Debrief) -> str:
 def _divergence(d: Debrief) -> str:
     if d.fork is None:
         if d.trace.path == d.historical.path and d.differences == 0:
-            return "The players' run follows history step for step."
+            return "The deal took the historical path, at the same times."
         return f"Same path as history; {d.differences} event(s) went differently."
     f = d.fork
     theirs = f"{f.variant.from_state} -> {f.variant.to_state}" if f.variant else "(did not happen)"
