@@ -39,6 +39,9 @@ _LAZY = {
     "to_dict": "trace",
     "to_json": "trace",
     "apply": "whatif",
+    "load_exercise": "exercise",
+    "check_exercise": "exercise_check",
+    "Session": "session",
 }
 
 if TYPE_CHECKING:  # what the names above are, for type checkers and editors
@@ -50,6 +53,9 @@ if TYPE_CHECKING:  # what the names above are, for type checkers and editors
     from .render.text import render_text
     from .trace import Trace, to_dict, to_json
     from .whatif import apply
+    from .exercise import load_exercise
+    from .exercise_check import check_exercise
+    from .session import Session
 
 
 def __getattr__(name: str) -> object:
@@ -126,6 +132,7 @@ def validate(path: str) -> list[Problem]:
 __all__ = [
     "__version__",
     "apply",
+    "check_exercise",
     "Engine",
     "Loc",
     "NegsimError",
@@ -133,10 +140,12 @@ __all__ = [
     "RunError",
     "Scenario",
     "ScenarioError",
+    "Session",
     "Trace",
     "UsageError",
     "bundled",
     "load",
+    "load_exercise",
     "render_show",
     "render_text",
     "replay",

@@ -389,6 +389,8 @@ def _injects(
                 c.error(n, f"'to' of {what} names '{name}', which is not a role{known_names(name, roles, 'roles')}")
             elif name not in to:
                 to.append(name)
+        if isinstance(m.get("to"), Seq) and not m.get("to").items:  # type: ignore[union-attr]
+            c.error(m.get("to"), f"'to' of {what} is empty; name the roles it goes to")  # type: ignore[arg-type]
         message = c.text(m.get("message"), f"message of {what}") or ""
         from_ = c.text(m.get("from"), f"'from' of {what}") or "Control"
         method = c.text(m.get("method"), f"method of {what}") or "verbal"

@@ -93,9 +93,15 @@ def play(
     ``read`` returns one line, or None at end of input (raises EndOfInput).
     With ``answers`` nobody is asked: each decision takes its answer.
     """
+    noted: set[str] = set()
     while True:
         trace = session.run()
-        pos = session.position(trace)
+        pos, passed = session.walk(trace)
+        fired = {a.inject for a in session.actions if a.kind == FIRE}
+        for iid in passed:
+            if iid in fired and iid not in noted:
+                noted.add(iid)
+                echo(f"\n  (inject {iid} was fired, but its 'if' does not hold now: it is passed over)\n")
         if pos is None:
             return session
         inject = pos.inject
