@@ -175,3 +175,8 @@ def test_exercise_commands_have_help_with_an_example(command):
     result = run("exercise", command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output and f"negsim exercise {command}" in result.output
+
+
+def test_empty_to_is_an_error(tmp_path):
+    text = FIXTURE.replace("    id: news\n    to: alpha\n", "    id: news\n    to: []\n")
+    assert problems(tmp_path, text) == ["x.yaml:40:9: 'to' of inject 'news' is empty; name the roles it goes to"]

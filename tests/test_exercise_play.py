@@ -357,3 +357,14 @@ def test_every_play_ends_on_a_branch_the_check_found(picks):
     while (pos := session.position()) is not None:
         session = session.add(Action(DECIDE, pos.inject.id, 1, "player") if pos.inject.options else Action(DELIVER, pos.inject.id))
     assert session.run().path in _ENDINGS
+
+
+def test_a_fired_inject_whose_if_fails_is_reported(tmp_path):
+    path = write_fixture(tmp_path)
+    early = run("exercise", "play", path, input="fire late\n2\n2\n\n")
+    assert early.exit_code == 0, early.output
+    assert "== Wed 01 Jan 09:00  inject late, to Alpha ==" in early.stdout  # the deal is still open at 09:00
+    # once early=2 has signed the deal, 'late' (if state == "open") cannot come
+    signed = run("exercise", "play", path, input="2\nfire late\n\n")
+    assert signed.exit_code == 0, signed.output
+    assert "  (inject late was fired, but its 'if' does not hold now: it is passed over)\n" in signed.stdout
