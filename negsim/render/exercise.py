@@ -44,6 +44,7 @@ def render_brief_markdown(ex: Exercise) -> str:
         "",
         f"Exercise `{ex.id}` on scenario `{sc.id}` ({sc.title}). Times are local (UTC{sc.utc_offset}).",
         "",
+        *([" ".join(ex.description.split()), ""] if ex.description else []),
         "## Brief for the players",
         "",
         " ".join(ex.brief.split()),
@@ -112,6 +113,7 @@ def render_position(pos: Position, session: Session) -> str:
     sc = ex.scenario
     i, s = pos.inject, pos.situation
     out = ["", f"== {pos.at:%a %d %b %H:%M}  inject {i.id}, to {_to(ex, i)} =="]
+    out += wrap(f"From {i.from_} ({i.method}):", PAD)
     out += wrap(i.message, PAD)
     out.append(f"{PAD}Deal: {s.state} - {sc.states[s.state].description}")
     for role in i.to or tuple(ex.roles):
