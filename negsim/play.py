@@ -9,6 +9,7 @@ an option's label or a facilitator command is asked again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from . import yamlsource
 from .checks import Checker
@@ -210,7 +211,12 @@ def _fire(session: Session, pos: Position, name: str, echo: Callable[[str], None
 def _save(session: Session, rest: str, echo: Callable[[str], None]) -> None:
     from .outputs import write_text
 
-    words = rest.split()
+    import shlex
+
+    try:
+        words = shlex.split(rest, posix=os.name != "nt")  # a name with spaces goes in quotes
+    except ValueError:
+        words = rest.split()
     force = "--force" in words
     names = [w for w in words if w != "--force"]
     if len(names) != 1:

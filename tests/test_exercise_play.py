@@ -231,6 +231,9 @@ def test_save_and_resume(tmp_path):
     assert mid.exit_code == 0
     data = json.loads((tmp_path / "mid.json").read_text())
     assert list(data) == ["negsim_session", "exercise", "exercise_sha256", "roles", "actions"]
+    spaced = tmp_path / "my session.json"
+    assert f"  Saved to {spaced};" in run("exercise", "play", path, input=f"save '{spaced}'\nquit\n").stdout
+    assert spaced.exists()
     resumed = run("exercise", "play", path, "--resume", str(tmp_path / "mid.json"), input="\n")
     assert resumed.exit_code == 0 and "1 action already taken" in resumed.stdout
     assert "  early: 2. Get ready now\n" in resumed.stdout
