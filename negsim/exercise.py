@@ -368,6 +368,7 @@ def _injects(
         c.error(seq, "injects is empty; an exercise needs at least one inject")
     out: list[Inject] = []
     seen: dict[str, Loc] = {}
+    last: tuple[str, datetime] | None = None  # the latest inject so far, for the time order
     b = _Builder(c.path)
     b.c = c
     events = {e.id for e in sc.timeline}
@@ -403,11 +404,14 @@ def _injects(
                 objs.append(name)
         if_ = c.guard(m.get("if"), {f.id: f.type for f in sc.facts.values()}, frozenset(sc.states), f"'if' of {what}")
         prompt, options = _decision(c, b, m.get("decision"), sc, what, at)
+        if iid and iid not in seen:
+            seen[iid] = m.loc
+        if at is not None and last is not None and at < last[1]:
+            c.error(m, f"injects out of order: {what} at {at:%Y-%m-%d %H:%M} comes after inject '{last[0]}' at {last[1]:%Y-%m-%d %H:%M}; sort injects by time")
+        if at is not None:
+            last = (iid or "?", at)
         if iid is None or at is None or (m.get("if") is not None and if_ is None):
             continue
-        if out and at < out[-1].at:
-            c.error(m, f"injects out of order: {what} at {at:%Y-%m-%d %H:%M} comes after inject '{out[-1].id}' at {out[-1].at:%Y-%m-%d %H:%M}; sort injects by time")
-        seen[iid] = m.loc
         out.append(Inject(iid, at, tuple(to), from_, method, message, expected, tuple(objs), if_, prompt, options, m.loc))
     return out
 

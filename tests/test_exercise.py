@@ -180,3 +180,20 @@ def test_exercise_commands_have_help_with_an_example(command):
 def test_empty_to_is_an_error(tmp_path):
     text = FIXTURE.replace("    id: news\n    to: alpha\n", "    id: news\n    to: []\n")
     assert problems(tmp_path, text) == ["x.yaml:40:9: 'to' of inject 'news' is empty; name the roles it goes to"]
+
+
+def test_inject_ids_are_unique_and_injects_in_time_order(tmp_path):
+    text = FIXTURE.replace("  - at: 2020-01-01T09:30\n    id: news\n", "  - at: 2020-01-01T08:30\n    id: early\n")
+    assert problems(tmp_path, text) == [
+        "x.yaml:38:5: injects out of order: inject 'early' at 2020-01-01 08:30 comes after inject 'early' at 2020-01-01 09:00; sort injects by time",
+        "x.yaml:39:9: inject id 'early' is used twice (first at line 19)",
+    ]
+
+
+def test_exercise_format_version_and_kind(tmp_path):
+    assert problems(tmp_path, "negsim-exercise: 2\nid: a\n") == [
+        "x.yaml:1:18: exercise format version 2 is not supported; this negsim reads 'negsim-exercise: 1'"
+    ]
+    assert problems(tmp_path, "negsim-variant: 1\nid: a\n") == [
+        "x.yaml:1:1: this is a variant file, not an exercise; use it with --variant FILE"
+    ]
