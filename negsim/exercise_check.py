@@ -46,6 +46,7 @@ class Report(NamedTuple):
 
 
 def check_exercise(exercise: Exercise, max_runs: int = MAX_RUNS) -> Report:
+    """Play every combination of choices (all roles played); stop after ``max_runs`` runs."""
     from collections import Counter
 
     from .engine import Engine

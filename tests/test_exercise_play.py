@@ -371,3 +371,27 @@ def test_a_fired_inject_whose_if_fails_is_reported(tmp_path):
     signed = run("exercise", "play", path, input="2\nfire late\n\n")
     assert signed.exit_code == 0, signed.output
     assert "  (inject late was fired, but its 'if' does not hold now: it is passed over)\n" in signed.stdout
+
+
+def test_resume_rejects_files_that_are_not_sessions(tmp_path):
+    path = write_fixture(tmp_path)
+    bad = tmp_path / "bad.json"
+    cases = {
+        '{"negsim_session": 1,': f"{bad}:1:22: not a saved session: Expecting property name enclosed in double quotes\n",
+        '{"hello": 1}': f"{bad}: not a saved negsim session (it has no 'negsim_session': 1)\n",
+        '{"negsim_session": 1, "exercise": "other"}': f"{bad}: this session is of exercise 'other', not 'fixture'\n",
+    }
+    for text, message in cases.items():
+        bad.write_text(text, encoding="utf-8")
+        result = run("exercise", "play", path, "--resume", str(bad))
+        assert result.exit_code == 1 and result.stderr == message, result.stderr
+    from negsim.exercise import load_exercise
+
+    ex = load_exercise(path)
+    bad.write_text(json.dumps({
+        "negsim_session": 1, "exercise": "fixture", "exercise_sha256": ex.sha256, "roles": ["alpha"],
+        "actions": [{"kind": "decide", "inject": "news", "option": 1}],
+    }), encoding="utf-8")
+    result = run("exercise", "play", path, "--resume", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr == f"{bad}: action 1: inject 'news' is not the next one in this session\n"
