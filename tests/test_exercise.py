@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import io
 
 import pytest
@@ -28,7 +29,7 @@ def problems(tmp_path, text: str) -> list[str]:
     path = write_fixture(tmp_path, text)
     with pytest.raises(ScenarioError) as exc:
         load_exercise(path)
-    return [str(p).replace(str(tmp_path) + "/", "") for p in exc.value.problems]
+    return [str(p).replace(str(tmp_path) + os.sep, "") for p in exc.value.problems]
 
 
 @pytest.mark.parametrize("name", BUNDLED)
