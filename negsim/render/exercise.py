@@ -158,6 +158,8 @@ def render_debrief_text(d: Debrief) -> str:
     ex = d.exercise
     out = ["", "=" * 30 + " Debrief " + "=" * 30, *wrap(ex.title, "")]
     out += ["", "Objectives"]
+    if not d.objectives:
+        out.append(f"{PAD}(none)")
     for r in d.objectives:
         out += wrap(f"{r.objective.text} ({objective_check(r.objective)})", PAD * 3, f"{PAD}[{'met' if r.met else 'not met'}] ")
         out += wrap(r.why, PAD * 3, PAD * 3)
@@ -174,6 +176,8 @@ def render_debrief_text(d: Debrief) -> str:
         if r.option.debrief:
             out += wrap(f"note: {r.option.debrief}", PAD * 3, PAD * 2)
     out += ["", "Expected actions"]
+    if not any(r.inject.expected for r in d.injects):
+        out.append(f"{PAD}(none)")
     for r in d.injects:
         if r.inject.expected:
             out += wrap(f"{r.inject.id}: {r.inject.expected}", PAD * 2, PAD)
