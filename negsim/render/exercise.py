@@ -209,9 +209,10 @@ def render_debrief_markdown(d: Debrief) -> str:
     if not d.decisions:
         out.append("No decisions were taken.")
     for r in d.decisions:
-        out.append(f"- **{r.inject.id}** ({r.inject.at:%d %b %H:%M}): {r.option.number}. {_cell(r.option.label)}. Consequence: {r.consequence}.")
+        out.append(f"- **{r.inject.id}** ({r.inject.at:%d %b %H:%M}): {r.option.number}. {_cell(r.option.label)}")
+        out.append(f"  - Consequence: {r.consequence}")
         if r.option.debrief:
-            out.append(f"  {_cell(r.option.debrief)}")
+            out.append(f"  - Note: {_cell(r.option.debrief)}")
     out += ["", "## Expected actions", "", "| inject | expected | what happened |", "|---|---|---|"]
     out += [f"| {r.inject.id} | {_cell(r.inject.expected)} | {_cell(r.verdict)} |" for r in d.injects if r.inject.expected]
     return "\n".join(out) + "\n"
