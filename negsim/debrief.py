@@ -9,6 +9,7 @@ decisions kept); and each inject's expected action, taken or not.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
 from .compare import Difference, diff
@@ -25,6 +26,7 @@ class ObjectiveResult(NamedTuple):
 
 class DecisionResult(NamedTuple):
     inject: Inject
+    at: datetime  # when it was decided (earlier than the inject's own time if it was fired)
     option: Option
     by: str
     consequence: str
@@ -63,11 +65,12 @@ def debrief(session: Session, trace: Trace | None = None) -> Debrief:
     decisions = tuple(
         DecisionResult(
             inject,
+            at,
             option,
             action.by,
             "none: events run as the scenario has them" if option.effect.empty else consequence(session, inject, trace),
         )
-        for inject, option, _, action in session.decisions()
+        for inject, option, at, action in session.decisions()
     )
     return Debrief(ex, session.roles, trace, historical, fork, len(real), objectives, decisions, _injects(session))
 

@@ -209,7 +209,7 @@ def render_debrief_markdown(d: Debrief) -> str:
     if not d.decisions:
         out.append("No decisions were taken.")
     for r in d.decisions:
-        out.append(f"- **{r.inject.id}** ({r.inject.at:%d %b %H:%M}): {r.option.number}. {_cell(r.option.label)}")
+        out.append(f"- **{r.inject.id}** ({r.at:%d %b %H:%M}): {r.option.number}. {_cell(r.option.label)}")
         out.append(f"  - Consequence: {r.consequence}")
         if r.option.debrief:
             out.append(f"  - Note: {_cell(r.option.debrief)}")
