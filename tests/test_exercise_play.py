@@ -83,6 +83,7 @@ def test_aleppo_evacuation_at_dawn_debrief(tmp_path):
     assert data["decisions"] == [
         {
             "inject": "checkpoints",
+            "at": "2016-12-14T04:30:00+02:00",
             "option": 2,
             "label": "Press Damascus and the militias' commanders to open the checkpoints now",
             "expected": True,

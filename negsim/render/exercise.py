@@ -239,6 +239,7 @@ def transcript_dict(session: Session, d: Debrief) -> dict[str, object]:
         "decisions": [
             {
                 "inject": r.inject.id,
+                "at": r.at.isoformat(),
                 "option": r.option.number,
                 "label": r.option.label,
                 "expected": r.option.expected,
