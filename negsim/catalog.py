@@ -64,9 +64,11 @@ def _kind(path: str) -> str:
 def is_exercise(path: str) -> bool:
     """Whether the file at ``path`` declares itself an exercise (``negsim-exercise:`` at the top level)."""
     try:
-        return os.path.isfile(path) and _kind(path) == "exercise"
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)  # the format key comes first; never read a huge file here
+    except OSError:
         return False  # loading it reports the problem
+    return any(line.startswith(b"negsim-exercise:") for line in head.splitlines())
 
 
 def resolve(name: str, kind: str = "scenario") -> str:
