@@ -39,6 +39,9 @@ _LAZY = {
     "to_dict": "trace",
     "to_json": "trace",
     "apply": "whatif",
+    "load_exercise": "exercise",
+    "check_exercise": "exercise_check",
+    "Session": "session",
 }
 
 if TYPE_CHECKING:  # what the names above are, for type checkers and editors
@@ -50,6 +53,9 @@ if TYPE_CHECKING:  # what the names above are, for type checkers and editors
     from .render.text import render_text
     from .trace import Trace, to_dict, to_json
     from .whatif import apply
+    from .exercise import load_exercise
+    from .exercise_check import check_exercise
+    from .session import Session
 
 
 def __getattr__(name: str) -> object:
@@ -100,7 +106,7 @@ def load(
 
 
 def validate(path: str) -> list[Problem]:
-    """Every problem in the scenario or variant file at ``path`` (or bundled id); empty when valid."""
+    """Every problem in the scenario, variant or exercise file at ``path`` (or bundled id); empty when valid."""
     from .catalog import resolve
     from .errors import ScenarioError, UsageError
     from .scenario import load_any
@@ -110,7 +116,14 @@ def validate(path: str) -> list[Problem]:
     except UsageError:
         found = path  # loading it reports 'no such file' as a problem
     try:
-        load_any(found)
+        from .catalog import is_exercise
+
+        if is_exercise(found):
+            from .exercise import load_exercise
+
+            load_exercise(found)
+        else:
+            load_any(found)
     except ScenarioError as exc:
         return list(exc.problems)
     return []
@@ -119,6 +132,7 @@ def validate(path: str) -> list[Problem]:
 __all__ = [
     "__version__",
     "apply",
+    "check_exercise",
     "Engine",
     "Loc",
     "NegsimError",
@@ -126,10 +140,12 @@ __all__ = [
     "RunError",
     "Scenario",
     "ScenarioError",
+    "Session",
     "Trace",
     "UsageError",
     "bundled",
     "load",
+    "load_exercise",
     "render_show",
     "render_text",
     "replay",

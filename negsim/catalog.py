@@ -61,6 +61,16 @@ def _kind(path: str) -> str:
     return "scenario"
 
 
+def is_exercise(path: str) -> bool:
+    """Whether the file at ``path`` declares itself an exercise (``negsim-exercise:`` at the top level)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)  # the format key comes first; never read a huge file here
+    except OSError:
+        return False  # loading it reports the problem
+    return any(line.startswith(b"negsim-exercise:") for line in head.splitlines())
+
+
 def resolve(name: str, kind: str = "scenario") -> str:
     """The path of a SCENARIO argument: an existing path, or a bundled id.
 

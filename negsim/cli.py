@@ -203,7 +203,11 @@ def list_cmd(fmt: str) -> None:
         return
     width = max((len(r["id"]) for r in rows), default=2)
     pad = " " * (width + 4)
-    for kind, heading_text in (("scenario", "Scenarios"), ("variant", "Variants (what-ifs; replay or compare them)")):
+    for kind, heading_text in (
+        ("scenario", "Scenarios"),
+        ("variant", "Variants (what-ifs; replay or compare them)"),
+        ("exercise", "Exercises (play them with 'negsim exercise play ID')"),
+    ):
         chosen = [r for r in rows if r["kind"] == kind]
         if not chosen:
             continue
@@ -237,7 +241,7 @@ def show(scenario: str, fmt: str) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def validate(files: tuple[str, ...]) -> None:
-    """Check scenario files and report every problem as FILE:LINE:COL: message.
+    """Check scenario, variant and exercise files; report every problem as FILE:LINE:COL: message.
 
     Exits with status 1 when any file has a problem.
 
@@ -246,13 +250,12 @@ def validate(files: tuple[str, ...]) -> None:
       negsim validate my-scenario.yaml
     """
     from .catalog import resolve
-    from .scenario import load_any
 
     bad = 0
     for name in files:
         try:
             path = resolve(name)
-            sc = load_any(path)
+            ex, sc = _load_checked(path)
         except UsageError as exc:
             bad += 1
             reason = "no such file" if str(exc).startswith("no such file") else str(exc)
@@ -263,7 +266,12 @@ def validate(files: tuple[str, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
-        if sc.applied:
+        if ex is not None:
+            what = (
+                f"exercise '{ex.id}' on scenario '{ex.scenario.id}': {_count(len(ex.roles), 'role')}, "
+                f"{_count(len(ex.injects), 'inject')}, {_count(len(ex.objectives), 'objective')}"
+            )
+        elif sc.applied:
             what = f"variant of scenario '{sc.id}', {_count(len(sc.applied), 'what-if')}"
         else:
             what = (
@@ -273,6 +281,19 @@ def validate(files: tuple[str, ...]) -> None:
         click.echo(f"{path}: ok ({what})")
     if bad:
         click.get_current_context().exit(EXIT_INPUT)
+
+
+def _load_checked(path: str):  # noqa: ANN202
+    """(None, the scenario) for a scenario or variant file; (the exercise, its scenario) for an exercise."""
+    from .catalog import is_exercise
+    from .scenario import load_any
+
+    if is_exercise(path):
+        from .exercise import load_exercise
+
+        ex = load_exercise(path)
+        return ex, ex.scenario
+    return None, load_any(path)
 
 
 @cli.command()
@@ -516,6 +537,154 @@ def sweep(
         done = sum(p.runs for p in result.points)
         click.echo(f"Interrupted: {done:,} of {total:,} runs finished; the results above cover them.", err=True)
         click.get_current_context().exit(130)
+
+
+# --- exercises: negsim exercise play | brief | check -------------------------------
+
+
+@cli.group()
+def exercise() -> None:
+    """Classroom exercises: play one, print the facilitator's sheet, check one.
+
+    \b
+    Examples:
+      negsim exercise brief aleppo-mediators-exercise
+      negsim exercise play aleppo-mediators-exercise
+      negsim exercise check aleppo-mediators-exercise
+    """
+
+
+def _load_exercise(name: str):  # noqa: ANN202
+    from .catalog import resolve
+    from .exercise import load_exercise
+
+    return load_exercise(resolve(name, "exercise"))
+
+
+@exercise.command()
+@click.argument("exercise_file", metavar="EXERCISE")
+@click.option("--role", "roles", multiple=True, metavar="ROLE", help="A role played at this terminal; repeatable (default: every role).")
+@click.option("--answers", metavar="FILE", help="Take every decision from FILE (YAML or JSON: inject id -> option number or label); no prompts.")
+@click.option("--resume", metavar="FILE", help="Continue a session saved with 'save FILE'.")
+@click.option("--transcript", metavar="FILE", help="Write the run (decisions, trace, objectives) as JSON to FILE.")
+@click.option("--debrief", "debrief_file", metavar="FILE", help="Write the debrief as Markdown to FILE.")
+@click.option("--force", is_flag=True, help="Allow --transcript and --debrief to replace existing files.")
+def play(
+    exercise_file: str,
+    roles: tuple[str, ...],
+    answers: str | None,
+    resume: str | None,
+    transcript: str | None,
+    debrief_file: str | None,
+    force: bool,
+) -> None:
+    """Play an exercise: the brief, then each inject in time order, then the debrief.
+
+    At each decision, answer with an option's number or label; type 'help'
+    for the facilitator's commands (state, conditions, skip, fire ID, undo,
+    save FILE, quit). End of input stops the exercise with status 1.
+
+    \b
+    Examples:
+      negsim exercise play aleppo-mediators-exercise
+      negsim exercise play aleppo-mediators-exercise --role russia
+      negsim exercise play aleppo-mediators-exercise --answers answers.yaml --transcript run.json
+    """
+    from .debrief import debrief
+    from .errors import did_you_mean
+    from .play import EndOfInput, Stopped, load_answers
+    from .play import play as run_play
+    from .render.exercise import render_debrief_markdown, render_debrief_text, render_opening, transcript_json
+    from .session import Session
+    from .session import resume as resume_session
+
+    ex = _load_exercise(exercise_file)
+    for r in roles:
+        if r not in ex.roles:
+            raise UsageError(f"--role: '{r}' is not a role of exercise '{ex.id}'{did_you_mean(r, ex.roles)} (roles: {', '.join(ex.roles)})")
+    for path in (transcript, debrief_file):  # refuse before play, not after an hour of it
+        if path and os.path.exists(path) and os.path.isfile(path) and not force:
+            raise UsageError(f"{path} already exists; use --force to overwrite it")
+    scripted = load_answers(answers, ex) if answers else None
+    if resume:
+        session = resume_session(ex, resume)
+        if roles:
+            session = session._replace(roles=tuple(dict.fromkeys(roles)))
+    else:
+        session = Session(ex, tuple(dict.fromkeys(roles)) or tuple(ex.roles))
+    click.echo(render_opening(session), nl=False)
+    if resume:
+        click.echo(f"\nResumed from {resume}: {_count(len(session.actions), 'action')} already taken.")
+    stdin = click.get_text_stream("stdin")
+
+    def read() -> str | None:
+        line = stdin.readline()
+        return line if line else None
+
+    try:
+        session = run_play(session, echo=lambda t: click.echo(t, nl=False), read=read, answers=scripted, answers_path=answers or "")
+    except EndOfInput as exc:
+        click.echo("")
+        click.echo(f"negsim: {exc}", err=True)
+        click.get_current_context().exit(EXIT_INPUT)
+    except Stopped as exc:
+        click.echo(f"negsim: {exc}", err=True)
+        return
+    except KeyboardInterrupt:
+        click.echo("")
+        click.echo("Interrupted: the exercise stops here, without a debrief.", err=True)
+        click.get_current_context().exit(130)
+    click.echo("\nEnd of the exercise.")
+    result = debrief(session)
+    click.echo(render_debrief_text(result), nl=False)
+    if transcript:
+        _emit(transcript_json(session, result), transcript, force)
+    if debrief_file:
+        _emit(render_debrief_markdown(result), debrief_file, force)
+
+
+@exercise.command()
+@click.argument("exercise_file", metavar="EXERCISE")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "csv"]), default="markdown", show_default=True, help="A Markdown sheet, or a CSV master scenario events list.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+def brief(exercise_file: str, fmt: str, output: str | None, force: bool) -> None:
+    """The facilitator's sheet: brief, roles, injects and objectives.
+
+    \b
+    Examples:
+      negsim exercise brief aleppo-mediators-exercise
+      negsim exercise brief aleppo-mediators-exercise --format csv -o msel.csv
+    """
+    from .render.exercise import render_brief_csv, render_brief_markdown
+
+    ex = _load_exercise(exercise_file)
+    _emit(render_brief_csv(ex) if fmt == "csv" else render_brief_markdown(ex), output, force)
+
+
+@exercise.command()
+@click.argument("exercise_file", metavar="EXERCISE")
+def check(exercise_file: str) -> None:
+    """Play every combination of choices; report branches, endings and authoring problems.
+
+    Exits with status 1 when an option changes nothing, an inject is never
+    reached or an objective is never met.
+
+    \b
+    Example:
+      negsim exercise check aleppo-mediators-exercise
+    """
+    from .exercise_check import check_exercise
+    from .render.exercise import check_problems, render_check_text
+
+    report = check_exercise(_load_exercise(exercise_file))
+    click.echo(render_check_text(report), nl=False)
+    problems = check_problems(report)
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        click.get_current_context().exit(EXIT_INPUT)
+    click.echo("No authoring problems found.")
 
 
 def main() -> None:

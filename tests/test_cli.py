@@ -156,7 +156,7 @@ def test_unknown_scenario_is_a_one_line_usage_error():
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: no bundled scenario or file named 'aleppo-2016'; did you mean 'aleppo-2016-12'? "
-        "(bundled scenarios: aleppo-2016-12; see 'negsim list')\n"
+        "(bundled scenarios: aleppo-2016-12, fenmarch-water-truce; see 'negsim list')\n"
     )
     missing = run("replay", "nowhere/deal.yaml")
     assert (missing.exit_code, missing.stderr) == (2, "Error: no such file: nowhere/deal.yaml\n")
