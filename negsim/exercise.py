@@ -247,6 +247,13 @@ def _scenario(c: Checker, node: Node, ref: str, path: str, variants: Node | None
             continue
         variant, scenario = load_variant(vpath, base=scenario)
         scenario = variant.apply(scenario)
+    if scenario.uncertain:
+        where = variants if variants is not None else node
+        c.error(
+            where,
+            f"an exercise replays one history, but this scenario is uncertain ({scenario.uncertain[0]}); "
+            "use a scenario or variants without 'p', 'jitter' or 'draw'",
+        )
     return scenario
 
 

@@ -198,3 +198,16 @@ def test_exercise_format_version_and_kind(tmp_path):
     assert problems(tmp_path, "negsim-variant: 1\nid: a\n") == [
         "x.yaml:1:1: this is a variant file, not an exercise; use it with --variant FILE"
     ]
+
+
+def test_an_exercise_refuses_an_uncertain_scenario(tmp_path):
+    text = (SCENARIOS / "aleppo-mediators-exercise.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "uncertain.yaml"
+    path.write_text(text.replace("scenario: aleppo-2016-12\n", "scenario: aleppo-2016-12\nvariants: [aleppo-uncertain]\n"), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_exercise(str(path))
+    line = text.splitlines().index("scenario: aleppo-2016-12") + 2
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:{line}:11: an exercise replays one history, but this scenario is uncertain (fact 'checkpoints_open' "
+        "is drawn); use a scenario or variants without 'p', 'jitter' or 'draw'"
+    ]
