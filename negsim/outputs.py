@@ -10,7 +10,12 @@ from .errors import NegsimError, UsageError
 
 
 def write_text(path: str, text: str, *, force: bool = False) -> None:
-    """Write ``text`` (UTF-8, '\\n' line ends) to ``path``.
+    """Write ``text`` (UTF-8, '\\n' line ends) to ``path``, as :func:`write_bytes` does."""
+    write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path``.
 
     A regular file is written through a temporary file in the same folder and
     a rename, so a reader never sees half a file, and an existing file is
@@ -32,7 +37,7 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(f"cannot write to {path}: it is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_into(path, target, text)
+        _write_into(path, target, data)
         return
     if info is not None and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
@@ -46,7 +51,7 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
         raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
@@ -59,10 +64,10 @@ def write_text(path: str, text: str, *, force: bool = False) -> None:
         raise
 
 
-def _write_into(path: str, target: str, text: str) -> None:
+def _write_into(path: str, target: str, data: bytes) -> None:
     try:
         with open(target, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(data)
     except OSError as exc:
         raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
 
