@@ -102,7 +102,8 @@ def build(scenario: Scenario, trace: Trace | None = None) -> Diagram:
         Node(s.id, s.description, "final" if trace is not None and s.id == trace.final_state else ("path" if s.id in visited else "default"))
         for s in scenario.states.values()
     )
-    return Diagram(scenario.title, scenario.initial, nodes, tuple(edges), trace.path if trace is not None else None)
+    title = scenario.title + (f" ({'; '.join(scenario.applied)})" if scenario.applied else "")
+    return Diagram(title, scenario.initial, nodes, tuple(edges), trace.path if trace is not None else None)
 
 
 def wrapped(text: str, width: int = 30) -> list[str]:
