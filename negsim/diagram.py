@@ -19,6 +19,7 @@ transitions' own Graphviz backend cannot produce even DOT source without the
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from functools import cache
 from typing import NamedTuple
@@ -125,12 +126,13 @@ def to_dot(diagram: Diagram) -> str:
     return _graph(diagram, "dot").get_graph(title=diagram.title).source
 
 
+_MERMAID_CODES = {"#": "#35;", '"': "#quot;", ";": "#59;", "<": "#lt;", ">": "#gt;", "{": "#123;", "}": "#125;"}
+_MERMAID_SPECIAL = re.compile('[#";<>{}]')
+
+
 def _mermaid_text(text: str) -> str:
-    """Text safe inside a Mermaid label: its own entity codes for the characters it parses."""
-    text = " ".join(text.split())
-    for ch, code in (("#", "#35;"), ('"', "#quot;"), (";", "#59;"), ("<", "#lt;"), (">", "#gt;"), ("{", "#123;"), ("}", "#125;")):
-        text = text.replace(ch, code)
-    return text
+    """Text safe inside a Mermaid label: Mermaid's own entity codes for the characters it parses."""
+    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group(0)], " ".join(text.split()))
 
 
 def _graph(diagram: Diagram, engine: str):  # noqa: ANN202 - a transitions graph object
