@@ -117,7 +117,10 @@ def wrapped(text: str, width: int = 30) -> list[str]:
 
 def to_mermaid(diagram: Diagram) -> str:
     """Mermaid ``stateDiagram-v2`` text (transitions' Mermaid backend)."""
-    title = "title: " + json.dumps(diagram.title, ensure_ascii=False)  # the front matter is YAML
+    # The front matter is YAML, so the title is a JSON string; Mermaid shows it as it is (no
+    # entity codes), so angle brackets become look-alikes: no renderer can read markup in it.
+    safe = diagram.title.replace("<", "\u2039").replace(">", "\u203a")
+    title = "title: " + json.dumps(" ".join(safe.split()), ensure_ascii=False)
     return _graph(diagram, "mermaid").get_graph(title=title).source + "\n"
 
 
