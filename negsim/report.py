@@ -212,6 +212,6 @@ def _fork(c: Comparison, sc: Scenario) -> str:
     text = f"The paths part at {when(f.at)}, event {f.event}."
     if c.same_path:
         text = f"The same path, at other times: the deal's state first differs at {when(f.at)}, event {f.event}."
-    why = [f"blocked in the baseline only: {block_words(b, sc)}" for b in f.only_baseline]
-    why += [f"blocked in the variant only: {block_words(b, sc)}" for b in f.only_variant]
+    why = [f"Blocked in the baseline only: {block_words(b, sc)}" for b in f.only_baseline]
+    why += [f"Blocked in the variant only: {block_words(b, sc)}" for b in f.only_variant]
     return text + (" " + "; ".join(why) + "." if why else "")
