@@ -531,7 +531,7 @@ def report(
         from .diagram import GRAPHVIZ_MISSING, graphviz_available
 
         if not graphviz_available():
-            raise NegsimError(GRAPHVIZ_MISSING.format(fmt="--layout graphviz"))
+            raise NegsimError(GRAPHVIZ_MISSING.format(what="--layout graphviz"))
     import negsim
     from .compare import compare as compare_runs
     from .compare import run_of

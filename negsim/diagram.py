@@ -29,7 +29,7 @@ from .model import Scenario
 from .trace import Trace
 
 GRAPHVIZ_MISSING = (
-    "{fmt} output needs Graphviz: install the extra with "
+    "{what} needs Graphviz: install the extra with "
     "'python -m pip install \"negsim[graphviz]\"' and the Graphviz programs "
     "(apt install graphviz, brew install graphviz, or the Windows installer from graphviz.org)"
 )
@@ -287,11 +287,11 @@ def render(dot_source: str, fmt: str) -> bytes:
     try:
         import graphviz
     except ImportError:
-        raise NegsimError(GRAPHVIZ_MISSING.format(fmt=fmt.upper())) from None
+        raise NegsimError(GRAPHVIZ_MISSING.format(what=f"{fmt.upper()} output")) from None
     try:
         return graphviz.Source(dot_source).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise NegsimError(GRAPHVIZ_MISSING.format(fmt=fmt.upper())) from None
+        raise NegsimError(GRAPHVIZ_MISSING.format(what=f"{fmt.upper()} output")) from None
     except graphviz.CalledProcessError as exc:  # pragma: no cover - Graphviz refused our own source
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
         raise NegsimError(f"Graphviz could not draw the diagram: {detail}") from None

@@ -281,7 +281,7 @@ def test_svg_and_png_without_graphviz_say_what_to_install(monkeypatch):
         from negsim.diagram import render
 
         render("digraph {}", "svg")
-    assert str(exc.value) == GRAPHVIZ_MISSING.format(fmt="SVG")
+    assert str(exc.value) == GRAPHVIZ_MISSING.format(what="SVG output")
     result = run("diagram", "aleppo-2016-12", "--format", "png", "-o", "x.png")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -310,3 +310,29 @@ def test_subprocess_diagram_is_byte_identical_across_runs():
 def test_diagram_help_has_examples():
     result = run("diagram", "--help")
     assert result.exit_code == 0 and "negsim diagram aleppo-2016-12 --path" in result.output
+
+
+def test_png_is_not_written_to_a_terminal():
+    import os
+
+    from .conftest import ROOT
+
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-m", "negsim", "diagram", "aleppo-2016-12", "--format", "png"],
+            stdout=follower, stderr=subprocess.PIPE, env=env, timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert done.stderr == b"Error: PNG is binary: write it to a file with -o FILE\n"
+
+
+@pytest.mark.skipif(not graphviz_available(), reason="Graphviz (negsim[graphviz] and dot) is not installed")
+def test_png_goes_down_a_pipe_as_bytes():
+    done = negsim_cmd("diagram", "aleppo-2016-12", "--path", "--format", "png")
+    assert done.returncode == 0 and done.stdout.startswith(b"\x89PNG\r\n\x1a\n") and done.stderr == b""

@@ -310,3 +310,16 @@ def test_cli_refuses_to_overwrite(tmp_path):
 def test_report_help_has_examples():
     result = run("report", "--help")
     assert result.exit_code == 0 and "negsim report aleppo-2016-12 -o report.html" in result.output
+
+
+def test_layout_graphviz_without_graphviz_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    result = run("report", "aleppo-2016-12", "--layout", "graphviz", "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --layout graphviz needs Graphviz: install the extra with ")
+    assert not (tmp_path / "r.html").exists()
+    auto = run("report", "aleppo-2016-12", "-o", str(tmp_path / "r.html"))  # auto falls back to grandalf
+    assert auto.exit_code == 0
+    assert '<g class="edge blocked">' in (tmp_path / "r.html").read_text()
