@@ -156,8 +156,10 @@ def _graph(diagram: Diagram, engine: str):  # noqa: ANN202 - a transitions graph
     states = []
     for node in diagram.nodes:
         state = State(node.id)
-        lines = [node.id, *wrapped(node.description)]
-        state.label = "<br/>".join(_mermaid_text(x) for x in lines) if mermaid else "\n".join(lines)  # type: ignore[attr-defined]
+        if mermaid:  # Mermaid wraps long lines itself
+            state.label = _mermaid_text(node.id) + (f"<br/>{_mermaid_text(node.description)}" if node.description else "")  # type: ignore[attr-defined]
+        else:
+            state.label = "\n".join([node.id, *wrapped(node.description)])  # type: ignore[attr-defined]
         states.append(state)
     transitions = [
         {

@@ -239,7 +239,7 @@ def test_hostile_text_stays_text_in_mermaid_and_dot(write):
     mermaid = to_mermaid(d)
     parsed = parse_mermaid(mermaid)
     assert "<b>" not in mermaid and "<script>" not in mermaid and '"open"' not in mermaid
-    assert parsed["states"]["open"] == "open<br/>Talks are #quot;open#quot;#59; see #35;1<br/>#lt;b#gt;now#lt;/b#gt; \\ back"
+    assert parsed["states"]["open"] == "open<br/>Talks are #quot;open#quot;#59; see #35;1 #lt;b#gt;now#lt;/b#gt; \\ back"
     dot = parse_dot(to_dot(d))
     assert dot["nodes"]["open"]["label"] == 'open\nTalks are "open"; see #1\n<b>now</b> \\ back'
     assert mermaid.split("\n")[1] == 'title: "A \\"deal\\"; # \u2039script\u203aalert(1)\u2039/script\u203a {x}"'
@@ -336,3 +336,13 @@ def test_png_is_not_written_to_a_terminal():
 def test_png_goes_down_a_pipe_as_bytes():
     done = negsim_cmd("diagram", "aleppo-2016-12", "--path", "--format", "png")
     assert done.returncode == 0 and done.stdout.startswith(b"\x89PNG\r\n\x1a\n") and done.stderr == b""
+
+
+@pytest.mark.skipif(not shutil.which("mmdc"), reason="mermaid-cli (mmdc) is not installed")
+def test_mermaid_cli_draws_it(tmp_path, article, article_trace):
+    """With Mermaid's own command-line tool on the PATH, the text is drawn, not refused."""
+    source = tmp_path / "a.mmd"
+    source.write_text(to_mermaid(build(article, article_trace)), encoding="utf-8")
+    done = subprocess.run(["mmdc", "-i", str(source), "-o", str(tmp_path / "a.svg")], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "BLOCKED by militias" in (tmp_path / "a.svg").read_text(encoding="utf-8")
