@@ -444,10 +444,10 @@ def diagram(
     output: str | None,
     force: bool,
 ) -> None:
-    """Draw the deal's state machine: states with descriptions, transitions with
-    trigger and consenting parties.
+    """Draw the deal's state machine; --path marks the path a replay took.
 
-    With --path the scenario is replayed (what-ifs applied): the steps it took
+    States show their descriptions; transitions show their trigger and the
+    parties whose consent they need. With --path the scenario is replayed (what-ifs applied): the steps it took
     are numbered and drawn in blue, and each blocked transition names the
     parties that blocked it. SVG and PNG need Graphviz; without it negsim
     says what to install and exits with status 1.
@@ -503,7 +503,7 @@ def report(
     output: str | None,
     force: bool,
 ) -> None:
-    """Write a report to hand in: one self-contained HTML page, or Markdown.
+    """Write a report to hand in: one offline HTML page, or Markdown.
 
     The report has the scenario's title and sources, the diagram with the
     path taken, the timeline (local times, state changes, blocked steps and
@@ -517,7 +517,7 @@ def report(
     \b
     Examples:
       negsim report aleppo-2016-12 -o report.html
-      negsim report aleppo-2016-12 --variant aleppo-militias-stand-aside -o report.md
+      negsim report aleppo-2016-12 --variant aleppo-no-shelling -o report.md
     """
     import os.path
 
