@@ -428,8 +428,9 @@ def _file_options(f):  # noqa: ANN001, ANN201 - a decorator
 @click.argument("scenario")
 @whatif_options
 @click.option(
-    "--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]), default="mermaid", show_default=True,
-    help="Mermaid or DOT text (nothing to install), or SVG/PNG drawn by Graphviz (the negsim[graphviz] extra).",
+    "--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]),
+    help="Mermaid or DOT text (nothing to install), or SVG/PNG drawn by Graphviz (the negsim[graphviz] extra). "
+    "Default: from the suffix of -o (.png, .svg, .dot or .gv), otherwise mermaid.",
 )
 @click.option("--path", "with_path", is_flag=True, help="Replay the scenario; mark the path taken and the blocked transitions.")
 @_file_options
@@ -439,7 +440,7 @@ def diagram(
     sets: tuple[str, ...],
     without: tuple[str, ...],
     skip: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     with_path: bool,
     output: str | None,
     force: bool,
@@ -456,11 +457,16 @@ def diagram(
     Examples:
       negsim diagram aleppo-2016-12 --path
       negsim diagram aleppo-2016-12 --path --without militias --format dot
-      negsim diagram aleppo-2016-12 --path --format png -o aleppo.png
+      negsim diagram aleppo-2016-12 --path -o aleppo.png
     """
     import negsim
     from .diagram import build, render, to_dot, to_mermaid
 
+    if fmt is None:
+        import os.path
+
+        suffix = os.path.splitext(output or "")[1].lower()
+        fmt = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot"}.get(suffix, "mermaid")
     sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
     if fmt == "png" and (output is None or output == "-") and sys.stdout.isatty():
         raise UsageError("PNG is binary: write it to a file with -o FILE")

@@ -263,6 +263,13 @@ def test_cli_mermaid_is_the_library_output(article, article_trace):
     assert plain.stdout == to_mermaid(build(article))
 
 
+@pytest.mark.parametrize(("name", "start"), [("d.dot", "digraph "), ("d.gv", "digraph "), ("d.mmd", "---\n"), ("d.txt", "---\n")])
+def test_cli_format_from_the_suffix(tmp_path, name, start):
+    out = tmp_path / name
+    assert run("diagram", "aleppo-2016-12", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith(start)
+
+
 def test_cli_dot_with_what_ifs_and_output_file(tmp_path):
     out = tmp_path / "d.dot"
     result = run("diagram", "aleppo-2016-12", "--path", "--without", "militias", "--format", "dot", "-o", str(out))
@@ -294,7 +301,7 @@ def test_svg_and_png_without_graphviz_say_what_to_install(monkeypatch):
 @pytest.mark.skipif(not graphviz_available(), reason="Graphviz (negsim[graphviz] and dot) is not installed")
 def test_svg_and_png_with_graphviz(tmp_path):
     png = tmp_path / "a.png"
-    assert run("diagram", "aleppo-2016-12", "--path", "--format", "png", "-o", str(png)).exit_code == 0
+    assert run("diagram", "aleppo-2016-12", "--path", "-o", str(png)).exit_code == 0  # PNG from the suffix
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     svg = run("diagram", "aleppo-2016-12", "--path", "--format", "svg")
     assert svg.exit_code == 0 and "<svg" in svg.stdout and "[6] reinstate" in svg.stdout
