@@ -155,6 +155,16 @@ def test_markdown_has_the_same_facts_as_the_html(with_variants):
         assert fact in md_text, fact
 
 
+def test_markdown_outcomes_table_has_bars(with_variants):
+    doc = render_report_md(with_variants)
+    rows = doc.split("| Final state | Runs | Share | |\n| --- | ---: | ---: | --- |\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert rows == [
+        "| `reinstated` | 61 | 61.0% | " + "\u2588" * 18 + " |",
+        "| `collapsed` | 30 | 30.0% | " + "\u2588" * 9 + " |",
+        "| `evacuating` | 9 | 9.0% | " + "\u2588" * 3 + " |",
+    ]
+
+
 def test_markdown_diagram_is_a_mermaid_block(article):
     doc = render_report_md(build(article))
     block = doc.split("```mermaid\n", 1)[1].split("```", 1)[0]

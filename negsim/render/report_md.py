@@ -68,10 +68,15 @@ def render_report_md(report: Report) -> str:
             out += _variant(v, r)
     if r.sweep is not None:
         counts, total = r.sweep
-        out += ["", "## Outcomes", "", f"Final states ({total:,} runs)", "", "| Final state | Runs | Share |", "| --- | ---: | ---: |"]
-        out += [f"| {code(k)} | {n:,} | {100.0 * n / total:.1f}% |" for k, n in counts.items()]
+        out += ["", "## Outcomes", "", f"Final states ({total:,} runs)", "", "| Final state | Runs | Share | |", "| --- | ---: | ---: | --- |"]
+        out += [f"| {code(k)} | {n:,} | {100.0 * n / total:.1f}% | {_bar(n, total)} |" for k, n in counts.items()]
     out += ["", "---", "", f"negsim {__version__} - scenario {code(sc.id)}, sha256 {code(sc.sha256)}"]
     return "\n".join(out) + "\n"
+
+
+def _bar(n: int, total: int, width: int = 30) -> str:
+    """A bar of block characters, ``width`` long for all the runs (a chart any Markdown viewer shows)."""
+    return "\u2588" * round(width * n / total) or "\u258f"
 
 
 def _entry(entry: Entry) -> list[str]:
