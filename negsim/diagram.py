@@ -109,7 +109,7 @@ def build(scenario: Scenario, trace: Trace | None = None) -> Diagram:
 
 def wrapped(text: str, width: int = 30) -> list[str]:
     """A description broken into short lines for a box in the diagram."""
-    return textwrap.wrap(" ".join(text.split()), width=width, break_long_words=False) if text else []
+    return textwrap.wrap(" ".join(text.split()), width=width, break_long_words=False, break_on_hyphens=False) if text else []
 
 
 # --- through transitions' diagram support ---------------------------------------------------

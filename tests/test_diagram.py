@@ -9,11 +9,14 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import negsim
 from negsim.cli import cli
 from negsim.diagram import GRAPHVIZ_MISSING, build, graphviz_available, to_dot, to_mermaid
 from negsim.errors import NegsimError
+from negsim.model import FrozenMap
 
 from .conftest import ARTICLE
 from .test_cli import negsim_cmd
@@ -353,3 +356,24 @@ def test_mermaid_cli_draws_it(tmp_path, article, article_trace):
     done = subprocess.run(["mmdc", "-i", str(source), "-o", str(tmp_path / "a.svg")], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "BLOCKED by militias" in (tmp_path / "a.svg").read_text(encoding="utf-8")
+
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
+ENTITY = re.compile(r"#(35|quot|59|lt|gt|123|125);")
+
+
+@settings(max_examples=80, deadline=None)
+@given(title=TEXT, description=TEXT)
+def test_any_text_keeps_both_formats_parsable(article, title, description):
+    """Whatever a scenario's title and descriptions say, Mermaid and DOT still parse, and DOT keeps the words."""
+    states = FrozenMap({k: s._replace(description=description) for k, s in article.states.items()})
+    sc = article._replace(title=title, states=states)
+    d = build(sc)
+    parsed = parse_mermaid(to_mermaid(d))
+    assert set(parsed["states"]) == set(sc.states)
+    for label in parsed["states"].values():
+        assert not set(ENTITY.sub("", label.replace("<br/>", " "))) & set('#";<>{}')
+    dot = parse_dot(to_dot(d))
+    for sid in sc.states:
+        assert " ".join(dot["nodes"][sid]["label"].split("\n")[1:]) == " ".join(description.split())
