@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from functools import cache
 
 import click
 
@@ -59,40 +60,48 @@ def _dim(line: str) -> str:
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
-DAY = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d \w{3} \d{4}$")
-RULES: dict[str, list[Rule]] = {
-    "replay": [
-        (DAY, _bold),
-        (re.compile(r"^\d\d:\d\d(?=  )"), _bold),
-        (re.compile(r"BLOCKED"), _red),
-        (re.compile(r"(?<=: )[a-z][a-z0-9_]* -> [a-z][a-z0-9_]*$"), _green),
-        (re.compile(r"^(Final state|What-ifs|Path|Seed):"), _bold),
-    ],
-    "compare": [
-        (re.compile(r"^run +final state +states differ from$"), _bold),
-        (re.compile(r"^  (paths fork|the deal's state differs).*"), _yellow),
-        (re.compile(r"^    blocked the step in the (baseline|variant) only:$"), _red),
-        (re.compile(r"^  [a-z0-9][a-z0-9_.-]*:(?= )"), _bold),
-    ],
-    "explain": [
-        (re.compile(r"^\d+\. "), _bold),
-        (re.compile(r"(?<= )reaches [a-z][a-z0-9_]*"), _green),
-        (re.compile(r"^\d+ minimal sets? of changes.*|^No set of changes.*"), _bold),
-    ],
-    "show": [
-        (re.compile(r"^(Sources|Facts \(starting values\)|Parties and their conditions|Deal states \(starts in .*\)|Transitions|Timeline)$"), _bold),
-        (re.compile(r"^  [a-z][a-z0-9_]*(?=: )"), _bold),
-    ],
-    "validate": [
-        (re.compile(r"(?<=: )ok(?= \()"), _green),
-        (re.compile(r"^[^\s].*?:\d+:\d+:"), _bold),
-    ],
-}
+@cache
+def _rules() -> dict[str, list[Rule]]:
+    """The patterns to colour, per command; compiled on first use, so plain runs never pay for them."""
+    day = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d \w{3} \d{4}$")
+    return {
+        "replay": [
+            (day, _bold),
+            (re.compile(r"^\d\d:\d\d(?=  )"), _bold),
+            (re.compile(r"BLOCKED"), _red),
+            (re.compile(r"(?<=: )[a-z][a-z0-9_]* -> [a-z][a-z0-9_]*$"), _green),
+            (re.compile(r"^(Final state|What-ifs|Path|Seed):"), _bold),
+        ],
+        "compare": [
+            (re.compile(r"^run +final state +states differ from$"), _bold),
+            (re.compile(r"^  (paths fork|the deal's state differs).*"), _yellow),
+            (re.compile(r"^    blocked the step in the (baseline|variant) only:$"), _red),
+            (re.compile(r"^  [a-z0-9][a-z0-9_.-]*:(?= )"), _bold),
+        ],
+        "explain": [
+            (re.compile(r"^\d+\. "), _bold),
+            (re.compile(r"(?<= )reaches [a-z][a-z0-9_]*"), _green),
+            (re.compile(r"^\d+ minimal sets? of changes.*|^No set of changes.*"), _bold),
+        ],
+        "show": [
+            (
+                re.compile(
+                    r"^(Sources|Facts \(starting values\)|Parties and their conditions|Deal states \(starts in .*\)|Transitions|Timeline)$"
+                ),
+                _bold,
+            ),
+            (re.compile(r"^  [a-z][a-z0-9_]*(?=: )"), _bold),
+        ],
+        "validate": [
+            (re.compile(r"(?<=: )ok(?= \()"), _green),
+            (re.compile(r"^[^\s].*?:\d+:\d+:"), _bold),
+        ],
+    }
 
 
 def paint(text: str, kind: str) -> str:
     """``text`` (the output of command ``kind``) with colour added; unknown kinds stay plain."""
-    rules = RULES.get(kind)
+    rules = _rules().get(kind)
     if not rules:
         return text
     out = []
