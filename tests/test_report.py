@@ -333,3 +333,67 @@ def test_layout_graphviz_without_graphviz_says_what_to_install(monkeypatch, tmp_
     auto = run("report", "aleppo-2016-12", "-o", str(tmp_path / "r.html"))  # auto falls back to grandalf
     assert auto.exit_code == 0
     assert '<g class="edge blocked">' in (tmp_path / "r.html").read_text()
+
+
+LOOPS = """\
+negsim: 1
+id: loops
+title: Loops
+timezone: "+00:00"
+facts:
+  ready: false
+parties:
+  alpha:
+    name: Alpha
+    conditions:
+      ok:
+        text: Alpha is ready
+        when: ready
+deal:
+  initial: open
+  states:
+    open: Talks are open
+    signed: The deal is signed
+  transitions:
+    - trigger: talk
+      from: open
+      to: open
+    - trigger: sign
+      from: open
+      to: signed
+      consent: [alpha]
+    - trigger: reopen
+      from: signed
+      to: open
+timeline:
+  - at: 2020-01-01T10:00
+    id: a
+    trigger: talk
+  - at: 2020-01-01T11:00
+    id: b
+    set:
+      ready: true
+    trigger: sign
+  - at: 2020-01-01T12:00
+    id: c
+    trigger: reopen
+  - at: 2020-01-01T13:00
+    id: d
+    trigger: talk
+"""
+
+
+@pytest.mark.parametrize("source", ["article", "loops"])
+def test_grandalf_drawing_stays_inside_its_view_box(write, source):
+    from negsim.diagram import build as build_diagram
+
+    sc = negsim.load("aleppo-2016-12" if source == "article" else write(LOOPS))
+    svg = grandalf_svg(build_diagram(sc, negsim.replay(sc)))
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    points = [tuple(map(float, p.split(","))) for pts in re.findall(r'points="([^"]+)"', svg) for p in pts.split()]
+    boxes = [tuple(map(float, m)) for m in re.findall(r'<rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"', svg)]
+    assert points and boxes
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in points)
+    assert all(x >= 0 and y >= 0 and x + w <= width and y + h <= height for x, y, w, h in boxes)
+    if source == "loops":
+        assert re.search(r'<g class="edge path"><title>\[1,4\] talk</title>', svg)

@@ -94,10 +94,11 @@ def grandalf_svg(diagram: Diagram) -> str:
             e.view._pts = [(x + shift, y) for x, y in e.view._pts]
         offset = max(v.view.xy[0] + v.view.w / 2 for v in component.sV) + 40
     every = list(nodes.values()) + [m for m, _ in labels]
-    left = min(v.view.xy[0] - v.view.w / 2 for v in every) - 10
-    top = min(v.view.xy[1] - v.view.h / 2 for v in every) - 10 - 40
-    right = max(v.view.xy[0] + v.view.w / 2 for v in every) + 10
-    bottom = max(v.view.xy[1] + v.view.h / 2 for v in every) + 10
+    bends = [p for _, a, b in edges for p in (*a.view._pts, *b.view._pts)]  # edges may swing wide of the boxes
+    left = min([v.view.xy[0] - v.view.w / 2 for v in every] + [x for x, _ in bends]) - 10
+    top = min([v.view.xy[1] - v.view.h / 2 for v in every] + [y for _, y in bends]) - 10 - 40
+    right = max([v.view.xy[0] + v.view.w / 2 for v in every] + [x for x, _ in bends]) + 10
+    bottom = max([v.view.xy[1] + v.view.h / 2 for v in every] + [y for _, y in bends]) + 10
     width, height = right - left, bottom - top
     out = [
         f'<svg class="diagram" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
