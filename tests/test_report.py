@@ -113,10 +113,11 @@ def test_html_diagram_shows_the_path_and_the_blocks(article, article_trace):
     assert '<g class="node final"><title>reinstated</title>' in svg
 
 
-def test_grandalf_layout_is_deterministic_across_processes(tmp_path):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_reports_are_byte_identical_across_processes(tmp_path, layout):
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     for out in (a, b):
-        done = negsim_cmd("report", "aleppo-2016-12", "--layout", "grandalf", "-o", str(out))
+        done = negsim_cmd("report", "aleppo-2016-12", "--layout", layout, "-o", str(out))
         assert done.returncode == 0, done.stderr
     assert a.read_bytes() == b.read_bytes()
 
