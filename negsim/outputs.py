@@ -14,8 +14,13 @@ from .errors import NegsimError, UsageError
 
 def write_text(path: str, text: str, *, force: bool = False) -> None:
     """Write ``text`` (UTF-8, '\\n' line ends) to ``path``, as :func:`atomic` does."""
+    write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path``, as :func:`atomic` does."""
     with atomic(path, force=force) as fh:
-        fh.write(text.encode("utf-8"))
+        fh.write(data)
 
 
 @contextmanager
