@@ -1,7 +1,8 @@
 """Run a scenario's timeline on a ``transitions`` state machine.
 
-This is the only module that imports ``transitions``. An :class:`Engine`
-builds one Machine per scenario and reuses it for every run. The Machine is
+This is the only module that runs ``transitions`` (``diagram`` uses its
+drawing extensions, and ``fast`` reads the Machine built here). An
+:class:`Engine` builds one Machine per scenario and reuses it for every run. The Machine is
 given compiled guard callables, never strings: ``transitions`` resolves
 string callbacks as model attributes or dotted import paths, and scenario
 text must never reach that.
