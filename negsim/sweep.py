@@ -37,7 +37,7 @@ class Tally(NamedTuple):
     finals: Counter[str]
     visits: Counter[str]  # runs that visited each state
     blocked: Counter[Block]  # runs in which each condition or guard blocked a step
-    reach: list[int]  # minutes (from the first event) at which each reaching run first reached the target
+    reach: Counter[int]  # minute (from the first event) a run first reached the target -> runs
     rows: str  # CSV lines for these runs ("" unless rows were asked for)
 
 
@@ -137,7 +137,7 @@ def run_chunk(point: int, start: int, stop: int, seed: int, reach: str | None, l
     play, at = engine.play, engine._at
     first = engine.scenario.timeline[0].at if engine.scenario.timeline else None
     seen: dict[int, list] = {}  # id of a remembered course -> [course, runs]  # type: ignore[type-arg]
-    reached: list[int] = []
+    reached: Counter[int] = Counter()
     lines: list[str] = []
     tally = Tally(stop - start, Counter(), Counter(), Counter(), reached, "")
     for i, s in enumerate(run_seeds(seed, start, stop), start):
@@ -154,7 +154,7 @@ def run_chunk(point: int, start: int, stop: int, seed: int, reach: str | None, l
         if reach is not None and reach in played.path:
             k = played.path.index(reach)
             when = at[played.steps[k - 1]] + shifts[played.steps[k - 1]] if k else 0
-            reached.append(when)
+            reached[when] += 1
         if rows:
             lines.append(_row(i, s, label, played.path, reach, when, first))
     for played, n in seen.values():
@@ -298,18 +298,18 @@ def _summarise(pt: Point, tallies: list[Tally], reach: str | None) -> PointResul
     finals: Counter[str] = Counter()
     visits: Counter[str] = Counter()
     blocked: Counter[Block] = Counter()
-    times: list[int] = []
+    times: Counter[int] = Counter()
     for t in tallies:
         finals.update(t.finals)
         visits.update(t.visits)
         blocked.update(t.blocked)
-        times += t.reach
+        times.update(t.reach)
     order = list(sc.states)
     blockers = sorted(blocked.items(), key=lambda kv: (-kv[1], kv[0].party or "", kv[0].condition or "", kv[0].text))
     reach_times = None
-    if reach is not None and times:
+    reached = sum(times.values())
+    if reach is not None and reached:
         first = sc.timeline[0].at
-        times.sort()
         reach_times = tuple(first + timedelta(minutes=_quantile(times, q)) for q in (0.25, 0.5, 0.75))
     return PointResult(
         pt.label,
@@ -318,14 +318,26 @@ def _summarise(pt: Point, tallies: list[Tally], reach: str | None) -> PointResul
         tuple((s, wilson(finals[s], n)) for s in order if finals[s]),
         tuple((s, wilson(visits[s], n)) for s in order if visits[s]),
         tuple((b, wilson(c, n)) for b, c in blockers),
-        wilson(len(times), n) if reach is not None else None,
+        wilson(reached, n) if reach is not None else None,
         reach_times,  # type: ignore[arg-type]
     )
 
 
-def _quantile(sorted_values: list[int], q: float) -> int:
-    """The ``q`` quantile, interpolated between neighbours and rounded to the minute (exact, deterministic)."""
-    pos = q * (len(sorted_values) - 1)
+def _quantile(histogram: Counter[int], q: float) -> int:
+    """The ``q`` quantile of the values counted in ``histogram``, interpolated between
+    neighbours and rounded to the minute (exact and deterministic: no floating sums)."""
+    n = sum(histogram.values())
+    pos = q * (n - 1)
     lo = int(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return round(sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo))
+    values = sorted(histogram.items())
+
+    def nth(k: int) -> int:  # the k-th smallest value (0-based)
+        seen = 0
+        for value, count in values:
+            seen += count
+            if k < seen:
+                return value
+        return values[-1][0]
+
+    a, b = nth(lo), nth(min(lo + 1, n - 1))
+    return round(a + (b - a) * (pos - lo))

@@ -218,3 +218,11 @@ def test_sweep_as_a_real_subprocess_is_byte_identical_across_worker_counts():
     two = negsim_cmd("sweep", "aleppo-uncertain", "--runs", "4000", "--seed", "9", "--workers", "2", "--format", "json")
     assert one.returncode == two.returncode == 0, two.stderr
     assert one.stdout == two.stdout and one.stderr == two.stderr == b""
+
+
+def test_reach_times_are_quartiles_of_the_jittered_times(closed_form):
+    point = sweep(closed_form, 20_000, 2, reach="mid").points[0]
+    assert abs(point.reached.share - P1) < 0.015
+    q1, median, q3 = (t.strftime("%H:%M") for t in point.reach_times)
+    # 'first' is at 10:00, moved uniformly by up to 30 minutes either way
+    assert (q1, median, q3) in {(a, b, c) for a in ("09:44", "09:45", "09:46") for b in ("09:59", "10:00", "10:01") for c in ("10:14", "10:15", "10:16")}
