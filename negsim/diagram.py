@@ -103,7 +103,9 @@ def build(scenario: Scenario, trace: Trace | None = None) -> Diagram:
         Node(s.id, s.description, "final" if trace is not None and s.id == trace.final_state else ("path" if s.id in visited else "default"))
         for s in scenario.states.values()
     )
-    title = scenario.title + (f" ({'; '.join(scenario.applied)})" if scenario.applied else "")
+    # a long title would shrink the whole drawing: name a few what-ifs, count many
+    n, named = len(scenario.applied), "; ".join(scenario.applied)
+    title = scenario.title + (f" ({named})" if n and len(named) <= 60 else f" (with {n} what-ifs)" if n else "")
     return Diagram(title, scenario.initial, nodes, tuple(edges), trace.path if trace is not None else None)
 
 
