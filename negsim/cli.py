@@ -133,10 +133,10 @@ SEED = click.option(
 def _check_seed(sc, seed: int | None, name: str) -> None:  # noqa: ANN001
     """A scenario that draws facts or events at random needs a seed to run once."""
     if seed is None and sc.uncertain:
-        more = f" and {len(sc.uncertain) - 1} more" if len(sc.uncertain) > 1 else ""
+        n = len(sc.uncertain)
         raise UsageError(
-            f"'{name}' is uncertain ({sc.uncertain[0]}{more}); give --seed N to run one sampled run, "
-            f"or run many with 'negsim sweep'"
+            f"'{name}' leaves {n} thing{'s' if n != 1 else ''} to chance ({sc.uncertain[0]}{', ...' if n > 1 else ''}); "
+            "give --seed N to run one sampled run, or run many with 'negsim sweep'"
         )
 
 
@@ -145,7 +145,7 @@ def output_options(f):  # noqa: ANN001, ANN201 - a decorator
     options = [
         FORMAT,
         click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
-        click.option("--force", is_flag=True, help="Allow -o to replace an existing file."),
+        click.option("--force", is_flag=True, help="Let the files this command writes replace existing ones."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -648,7 +648,7 @@ def _check_state(sc, state: str) -> None:  # noqa: ANN001
 @click.option("--reach", metavar="STATE", help="Also report how often, and when, runs first reach STATE.")
 @click.option("--workers", type=click.IntRange(1, 256), metavar="W", help="Worker processes [default: the machine's cores].")
 @click.option("--csv", "csv_path", metavar="FILE", help="Also write one row per run (seed, grid point, final state, path, time reached).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, and no note when nothing is drawn.")
 @whatif_options
 @output_options
 def sweep(
@@ -692,6 +692,12 @@ def sweep(
     if reach is not None:
         _check_state(sc, reach)
     axes = parse_grid(grid, sc)
+    from .outputs import check_target
+
+    if output is not None and output != "-":  # refuse now, not after a long sweep
+        check_target(output, force=force)
+    if csv_path is not None:
+        check_target(csv_path, force=force, option="--csv")
     if not sc.uncertain and not quiet:
         click.echo(f"note: '{sc.id}' draws nothing at random, so every run is the same", err=True)
     total = runs * math.prod(len(v) for _, v in axes)
@@ -703,7 +709,7 @@ def sweep(
         if csv_path is not None:
             from .outputs import atomic
 
-            with atomic(csv_path, force=force) as fh:
+            with atomic(csv_path, force=force, option="--csv") as fh:
                 fh.write(csv_header(reach).encode())
                 result = run_sweep(
                     sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),

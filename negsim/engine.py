@@ -175,6 +175,7 @@ class Engine:
             steps=tuple(steps),
             facts=tuple([(fid, env[fid]) for fid in self._start_facts]),  # type: ignore[misc]
             seed=seed,
+            drawn=sample.facts if sample is not None else (),
         )
 
     def _step(self, ev, path: list[str], at) -> Step:  # noqa: ANN001

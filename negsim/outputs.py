@@ -23,8 +23,33 @@ def write_bytes(path: str, data: bytes, *, force: bool = False) -> None:
         fh.write(data)
 
 
+def check_target(path: str, *, force: bool = False, option: str = "-o") -> None:
+    """Refuse ``path`` now, before long work, for the reasons :func:`atomic` would later."""
+    _target(path, force, option)
+
+
+def _target(path: str, force: bool, option: str) -> tuple[str, os.stat_result | None]:
+    """The real path to write and what is there now; raises UsageError when it must not be written."""
+    if not path:
+        raise UsageError(f"{option} needs a file name")
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"cannot write to {path}: it is a directory")
+    if info is not None and stat.S_ISREG(info.st_mode) and not force:
+        raise UsageError(f"{path} already exists; use --force to overwrite it")
+    if info is None and not os.path.isdir(os.path.dirname(target)):
+        raise UsageError(f"cannot write to {path}: folder {os.path.dirname(path) or os.path.dirname(target)} does not exist")
+    return target, info
+
+
 @contextmanager
-def atomic(path: str, *, force: bool = False) -> Iterator[BinaryIO]:
+def atomic(path: str, *, force: bool = False, option: str = "-o") -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, for output too big to hold in memory.
 
     A regular file is written through a temporary file in the same folder and
@@ -37,17 +62,7 @@ def atomic(path: str, *, force: bool = False) -> Iterator[BinaryIO]:
     file, such as ``/dev/null`` or a named pipe, is written into directly: it
     cannot be replaced, and writing to it loses nothing.
     """
-    if not path:
-        raise UsageError("-o needs a file name")
-    target = os.path.realpath(path)
-    try:
-        info = os.stat(target)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"cannot write to {path}: it is a directory")
+    target, info = _target(path, force, option)
     if info is not None and not stat.S_ISREG(info.st_mode):
         try:
             with open(target, "wb") as fh:
@@ -55,11 +70,7 @@ def atomic(path: str, *, force: bool = False) -> Iterator[BinaryIO]:
         except OSError as exc:
             raise NegsimError(f"cannot write {path}: {exc.strerror or exc}") from None
         return
-    if info is not None and not force:
-        raise UsageError(f"{path} already exists; use --force to overwrite it")
     folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write to {path}: folder {os.path.dirname(path) or folder} does not exist")
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=".negsim-", suffix=".tmp", dir=folder)

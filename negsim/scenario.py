@@ -303,9 +303,9 @@ class _Builder:
             v = self.fact_value(item, f"{what}: a choice")
             coerced = None if v is None else coerce(v, type_)
             if v is not None and coerced is None:
-                c.error(item, f"{what}: choice {_describe(v)} does not fit '{fid}', which is {_a(type_)} fact")
+                c.error(item, f"{what}: the choice {item.text} is {_a(type_of(v))}, but '{fid}' is {_a(type_)} fact")
             elif coerced is not None and coerced in values:
-                c.error(item, f"{what}: choice {_describe(coerced)} is listed twice")
+                c.error(item, f"{what}: the choice {item.text} is listed twice")
             elif coerced is not None:
                 values.append(coerced)
         if len(values) != len(seq.items):

@@ -68,6 +68,7 @@ class SweepResult(NamedTuple):
     reach: str | None
     points: tuple[PointResult, ...]
     complete: bool  # False when interrupted: each point then covers its first finished runs
+    drawn: tuple[str, ...] = ()  # what each run draws (a grid's facts are fixed, so not drawn)
 
 
 class Point(NamedTuple):
@@ -246,7 +247,7 @@ def sweep(
                     break
                 tallies.append(done[k])
         results.append(_summarise(pt, tallies, reach))
-    return SweepResult(scenario, runs, seed, reach, tuple(results), complete)
+    return SweepResult(scenario, runs, seed, reach, tuple(results), complete, points[0].scenario.uncertain)
 
 
 def _emit_rows(done: dict[int, Tally], k: int, rows: Callable[[str], None] | None) -> None:

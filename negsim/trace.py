@@ -93,6 +93,7 @@ class Trace(NamedTuple):
     steps: tuple[Step, ...]
     facts: tuple[tuple[str, FactValue], ...]
     seed: int | None = None
+    drawn: tuple[tuple[str, FactValue], ...] = ()  # starting values drawn for this run (uncertain scenarios)
 
 
 def block_dict(b: Block) -> dict[str, object]:
@@ -142,6 +143,7 @@ def to_dict(trace: Trace) -> dict[str, object]:
         "utc_offset": trace.utc_offset,
         "whatifs": list(trace.applied),
         "seed": trace.seed,
+        "drawn": dict(trace.drawn),
         "initial_state": trace.initial_state,
         "final_state": trace.final_state,
         "path": list(trace.path),

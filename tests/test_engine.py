@@ -194,6 +194,7 @@ def test_json_trace_has_documented_keys(article_trace):
         "utc_offset",
         "whatifs",
         "seed",
+        "drawn",
         "initial_state",
         "final_state",
         "path",

@@ -419,4 +419,4 @@ def test_report_and_diagram_path_of_an_uncertain_scenario_need_a_seed():
     for args in (["report", "aleppo-uncertain", "--format", "md"], ["diagram", "aleppo-uncertain", "--path"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2
-        assert result.stderr.startswith("Error: 'aleppo-uncertain' is uncertain (fact 'checkpoints_open' is drawn")
+        assert result.stderr.startswith("Error: 'aleppo-uncertain' leaves 6 things to chance (fact 'checkpoints_open' is drawn")

@@ -208,8 +208,8 @@ def test_replaying_an_uncertain_scenario_asks_for_a_seed():
     result = CliRunner().invoke(cli, ["replay", "aleppo-uncertain"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: 'aleppo-uncertain' is uncertain (fact 'checkpoints_open' is drawn and 5 more); give --seed N to run "
-        "one sampled run, or run many with 'negsim sweep'\n"
+        "Error: 'aleppo-uncertain' leaves 6 things to chance (fact 'checkpoints_open' is drawn, ...); give --seed N "
+        "to run one sampled run, or run many with 'negsim sweep'\n"
     )
 
 

@@ -13,7 +13,7 @@ from ..sweep import PointResult, Share, SweepResult
 from ..trace import Block
 from .common import WIDTH, wrap
 
-CELL = 18  # "100.0% (99.9-100)" plus a space
+CELL = 20  # "100.0% (99.96-100)" and two spaces
 LABEL = (16, 34)  # the label column's least and greatest width
 
 
@@ -30,9 +30,11 @@ def render_sweep_text(result: SweepResult) -> str:
     )
     for label in sc.applied:
         out += wrap(label, "      ", "  what-if: ")
-    drawn = sc.uncertain
+    drawn = result.drawn
     out += wrap("; ".join(drawn), "      ", "  drawn: ") if drawn else ["  drawn: nothing (every run is the same)"]
     if not result.complete:
+        if not any(p.runs for p in pts):
+            return "\n".join([*out, "", "INTERRUPTED before any run finished."]) + "\n"
         covered = ", ".join(f"{p.runs:,}" for p in pts)
         out += ["", *wrap(f"INTERRUPTED: the tables cover the runs that finished ({covered}).", "")]
     if len(pts) > 1:
@@ -68,7 +70,12 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    return "100" if x >= 0.9995 else f"{x * 100:.1f}"
+    """An interval's end in percent: one decimal, or two where one would round it onto 0 or 100."""
+    v = x * 100
+    if v in (0.0, 100.0):
+        return f"{v:.0f}"
+    one = f"{v:.1f}"
+    return f"{v:.2f}" if one in ("0.0", "100.0") else one
 
 
 def _table(title: str, what: str, heads: list[str], rows: list, cells: list[dict], fmt) -> list[str]:  # noqa: ANN001
@@ -144,7 +151,7 @@ def sweep_dict(result: SweepResult) -> dict[str, object]:
         "scenario_sha256": sc.sha256,
         "utc_offset": sc.utc_offset,
         "whatifs": list(sc.applied),
-        "drawn": list(sc.uncertain),
+        "drawn": list(result.drawn),
         "runs": result.runs,
         "seed": result.seed,
         "reach": result.reach,

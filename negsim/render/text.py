@@ -16,6 +16,8 @@ def render_text(trace: Trace, scenario: Scenario) -> str:
         out += wrap("; ".join(trace.applied), "          ", "What-ifs: ")
     if trace.seed is not None:
         out.append(f"Seed: {trace.seed}")
+        if trace.drawn:
+            out += wrap(", ".join(f"{fid} = {value(v)}" for fid, v in trace.drawn), "       ", "Drawn: ")
     current_day = ""
     for step in trace.steps:
         d = day(step.at)
