@@ -122,10 +122,19 @@ def whatif_options(f):  # noqa: ANN001, ANN201 - a decorator
     return f
 
 
-def output_options(f):  # noqa: ANN001, ANN201 - a decorator
-    """--format, -o/--output and --force, for every command whose output is data."""
+def output_options(f=None, *, formats: tuple[str, ...] = ("text", "json")):  # noqa: ANN001, ANN201 - a decorator
+    """--format, -o/--output and --force, for every command whose output is data.
+
+    Use it bare (text or json), or as ``@output_options(formats=(...))``.
+    """
+    if f is None:
+        return lambda g: output_options(g, formats=formats)
+    fmt = FORMAT if formats == ("text", "json") else click.option(
+        "--format", "fmt", type=click.Choice(list(formats)), default=formats[0], show_default=True,
+        help="Output for people (text), scripts (json) or event-data tools (events-csv).",
+    )
     options = [
-        FORMAT,
+        fmt,
         click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
         click.option("--force", is_flag=True, help="Allow -o to replace an existing file."),
     ]
@@ -260,7 +269,7 @@ def validate(files: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("scenario")
 @whatif_options
-@output_options
+@output_options(formats=("text", "json", "events-csv"))
 def replay(
     scenario: str,
     variants: tuple[str, ...],
@@ -281,12 +290,18 @@ def replay(
       negsim replay aleppo-2016-12
       negsim replay aleppo-2016-12 --without militias
       negsim replay aleppo-2016-12 --format json -o trace.json
+      negsim replay aleppo-2016-12 --format events-csv -o events.csv
     """
     import negsim
 
     sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
     trace = negsim.replay(sc)
-    text = negsim.to_json(trace) if fmt == "json" else negsim.render_text(trace, sc)
+    if fmt == "events-csv":
+        from .render.events_csv import render_events_csv
+
+        text = render_events_csv(trace, sc)
+    else:
+        text = negsim.to_json(trace) if fmt == "json" else negsim.render_text(trace, sc)
     _emit(text, output, force)
 
 

@@ -116,6 +116,15 @@ class Transition(NamedTuple):
     loc: Loc
 
 
+class Codes(NamedTuple):
+    """What an event is in event-data terms: a CAMEO event code and actor codes."""
+
+    event: str  # e.g. "0871" declare truce, ceasefire (text: leading zeros matter)
+    source: str | None  # e.g. "RUS"
+    target: str | None  # e.g. "SYRREB"
+    loc: Loc
+
+
 class Event(NamedTuple):
     """One dated entry of the timeline."""
 
@@ -130,6 +139,7 @@ class Event(NamedTuple):
     otherwise: str | None
     cite: tuple[str, ...]
     loc: Loc
+    codes: Codes | None = None  # event-data codes (see negsim.codes)
 
 
 class Scenario(NamedTuple):

@@ -452,7 +452,7 @@ class _Builder:
             m,
             "a timeline event",
             ("at", "id"),
-            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite"),
+            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite", "codes"),
         )
         eid = self._id(m.get("id"), "event id")
         what = f"event '{eid}'" if eid else "event"
@@ -467,9 +467,14 @@ class _Builder:
         if m.get("otherwise") is not None and m.get("trigger") is None:
             c.error(m.get("otherwise"), f"{what} has 'otherwise' but no 'trigger' to try first")
         cite = c.texts(m.get("cite"), f"cite of {what}") or ()
+        codes = None
+        if m.get("codes") is not None:  # the code lists load only when a file uses them
+            from .codes import check_codes
+
+            codes = check_codes(c, m.get("codes"), what)
         if eid is None or at is None or (m.get("if") is not None and if_ is None):
             return None
-        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc)
+        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc, codes=codes)
 
     def sets(self, node: Node | None, facts: dict[str, Fact], what: str) -> tuple[tuple[str, FactValue], ...]:
         c = self.c
