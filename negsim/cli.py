@@ -406,6 +406,60 @@ def explain(
     _emit(text, output, force)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
+def lint(files: tuple[str, ...], strict: bool) -> None:
+    """Warn about parts of valid scenarios that do nothing or rest on nothing.
+
+    Facts never read or never changed, conditions no step checks, parties
+    whose consent is never asked, states no timeline event leads to, events
+    without a cite, quotes not in the source file, triggers that can never
+    fire. Each warning is FILE:LINE:COL: warning: message. Invalid files are
+    reported as by 'negsim validate' (status 1); warnings alone exit 0
+    unless --strict.
+
+    \b
+    Examples:
+      negsim lint aleppo-2016-12
+      negsim lint --strict my-scenario.yaml
+    """
+    from .catalog import resolve
+    from .lint import format_warning
+    from .lint import lint as lint_scenario
+    from .scenario import build, kind_of, sha256_hex
+    from . import yamlsource
+
+    bad = warned = 0
+    for name in files:
+        try:
+            path = resolve(name)
+            text = yamlsource.read_text(path)
+            root = yamlsource.parse(text, path)
+            if kind_of(root) != "scenario":
+                bad += 1
+                click.echo(f"{path}: this is a {kind_of(root)} file; lint reads scenario files (check it with 'negsim validate')", err=True)
+                continue
+            sc = build(root, path, sha256_hex(text))
+        except UsageError as exc:
+            bad += 1
+            click.echo(f"{name}: {'no such file' if str(exc).startswith('no such file') else exc}", err=True)
+            continue
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        warnings = lint_scenario(sc, root)
+        warned += len(warnings)
+        for w in warnings:
+            click.echo(format_warning(w))
+        if not warnings:
+            click.echo(f"{path}: ok (no warnings)")
+    if bad or (strict and warned):
+        click.get_current_context().exit(EXIT_INPUT)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="negsim")
