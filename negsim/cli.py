@@ -460,6 +460,31 @@ def lint(files: tuple[str, ...], strict: bool) -> None:
         click.get_current_context().exit(EXIT_INPUT)
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--from", "from_", metavar="SCENARIO", help="Copy this scenario (bundled id or path) instead of the starting one.")
+def new(name: str, from_: str | None) -> None:
+    """Write NAME.yaml: a commented starting scenario that validates as it is.
+
+    With --from, write a copy of an existing scenario instead, with its id
+    changed to NAME; its source files are copied along so that the copy
+    validates. NAME may also be a path ending in .yaml. An existing file is
+    never overwritten.
+
+    \b
+    Examples:
+      negsim new my-deal
+      negsim new my-aleppo --from aleppo-2016-12
+    """
+    from .new import new as write_new
+
+    written = write_new(name, from_)
+    for extra in written.sources:
+        click.echo(f"wrote {extra}")
+    click.echo(f"wrote {written.path} (scenario '{written.id}')")
+    click.echo(f"Next: edit it, then run 'negsim validate {written.path}' and 'negsim replay {written.path}'")
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="negsim")

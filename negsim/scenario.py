@@ -195,7 +195,11 @@ class _Builder:
             if file_ is not None:
                 path = os.path.normpath(os.path.join(self.base, file_))
                 if not os.path.isfile(path):
-                    c.error(m.get("file"), f"source file '{file_}' not found (looked in {self.base})")
+                    c.error(
+                        m.get("file"),
+                        f"source file '{file_}' not found (looked in {self.base}); "
+                        "copy the source file along with the scenario, or remove the 'file:' key",
+                    )
             if sid and title:
                 out.append(Source(sid, title, date, path, m.loc))
         return tuple(out)
