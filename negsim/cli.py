@@ -485,6 +485,27 @@ def new(name: str, from_: str | None) -> None:
     click.echo(f"Next: edit it, then run 'negsim validate {written.path}' and 'negsim replay {written.path}'")
 
 
+@cli.command()
+@click.argument("kind", metavar="KIND")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+def schema(kind: str, output: str | None, force: bool) -> None:
+    """Print the JSON Schema of a file format: KIND is scenario or variant.
+
+    Editors use it to complete and check files as they are typed (see
+    docs/how-to/editor-setup.md). The schema checks the shape of a file;
+    'negsim validate' also checks what refers to what.
+
+    \b
+    Examples:
+      negsim schema scenario
+      negsim schema variant -o variant.schema.json
+    """
+    from .schema import schema_text
+
+    _emit(schema_text(kind), output, force)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="negsim")
