@@ -288,3 +288,59 @@ def test_commands_are_parsed_with_their_output(tmp_path):
         ("p.md", 6, "negsim --version", ("negsim 0.1.0",)),
         ("p.md", 10, "d/a.yaml", "negsim: 1\n"),
     ]
+
+
+# --- the CLI reference and --help, checked against what click knows ----------------
+
+
+def cli_sections() -> dict[str, str]:
+    text = (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    parts = re.split(r"^## ", text, flags=re.M)
+    return {p.split("\n", 1)[0]: p for p in parts[1:]}
+
+
+def test_cli_reference_lists_every_command_and_option():
+    import click
+
+    from negsim.cli import cli
+
+    sections = cli_sections()
+    missing = []
+    for name, command in sorted(cli.commands.items()):
+        section = sections.get(f"negsim {name}")
+        if section is None:
+            missing.append(f"section '## negsim {name}'")
+            continue
+        if "[`replay`](#negsim-replay)" in section or "as for `replay`" in section:
+            section += sections["negsim replay"]  # "the options are those of replay"
+        if f"[`{name}`](#negsim-{name})" not in (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8").split("## ", 1)[0]:
+            missing.append(f"'{name}' in the table of commands")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for opt in param.opts:
+                    if f"`{opt}" not in section and not (param.name in WHATIF and "what-if options" in section.lower()):
+                        missing.append(f"negsim {name} {opt}")
+            elif param.human_readable_name not in section:
+                missing.append(f"negsim {name} argument {param.human_readable_name}")
+            if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
+                for choice in param.type.choices:
+                    if f"{param.opts[-1]} {choice}" not in section and f"{choice}" not in section:
+                        missing.append(f"negsim {name} {param.opts[-1]} {choice}")
+    for opt in ("-V", "--version", "-h", "--help"):
+        if f"`{opt}`" not in sections["Global options"]:
+            missing.append(f"global option {opt}")
+    assert missing == []
+
+
+WHATIF = {"variants", "sets", "without", "skip"}
+
+
+def test_every_command_has_help_with_an_example():
+    from click.testing import CliRunner
+
+    from negsim.cli import cli
+
+    for name in cli.commands:
+        result = CliRunner().invoke(cli, [name, "--help"], prog_name="negsim")
+        assert result.exit_code == 0
+        assert re.search(rf"Examples?:\n +negsim {name}\b", result.output), name
