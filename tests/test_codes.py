@@ -150,3 +150,12 @@ def test_events_csv_from_the_command_line(tmp_path):
 def test_other_commands_do_not_offer_events_csv():
     result = run("compare", "aleppo-2016-12", "--skip", "buses_arrive", "--format", "events-csv")
     assert result.exit_code == 2
+
+
+def test_show_json_includes_the_codes():
+    import json
+
+    data = json.loads(run("show", "aleppo-2016-12", "--format", "json").stdout)
+    events = {e["id"]: e for e in data["timeline"]}
+    assert events["ceasefire_reinstated"]["codes"] == {"event": "0871", "source": "SYRREB", "target": "SYRGOV"}
+    assert events["buses_arrive"]["codes"] is None

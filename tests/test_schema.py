@@ -173,3 +173,24 @@ def test_schema_command(tmp_path):
 def test_kinds_are_the_files_in_the_schemas_folder():
     assert schema.kinds() == sorted(p.stem for p in Path(schema.SCHEMAS).glob("*.json"))
     assert {"scenario", "variant"} <= set(schema.kinds())
+
+
+def keys_of(node: object) -> set[str]:
+    """Every property name anywhere in a schema."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                found |= set(value)
+            found |= keys_of(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= keys_of(item)
+    return found
+
+
+@pytest.mark.parametrize(("kind", "page"), [("scenario", "docs/scenario-format.md"), ("variant", "docs/reference/variant-format.md")])
+def test_the_format_reference_names_every_key_of_the_schema(kind, page):
+    text = (ROOT / page).read_text(encoding="utf-8")
+    missing = sorted(k for k in keys_of(json.loads(schema.schema_text(kind))) if f"`{k}`" not in text and f"{k}:" not in text)
+    assert missing == []

@@ -55,6 +55,7 @@ def scenario_dict(sc: Scenario) -> dict[str, object]:
                 "trigger": e.trigger,
                 "otherwise": e.otherwise,
                 "cite": list(e.cite),
+                "codes": {"event": e.codes.event, "source": e.codes.source, "target": e.codes.target} if e.codes else None,
             }
             for e in sc.timeline
         ],
