@@ -14,7 +14,7 @@ from datetime import timezone
 
 from . import yamlsource
 from .checks import ID, SCENARIO_ID, Checker
-from .errors import Loc, Problem, ScenarioError, did_you_mean
+from .errors import Loc, Problem, ScenarioError, did_you_mean, known_names
 from .guards import UNUSABLE_NAMES, Guard, type_of
 from .model import (
     Condition,
@@ -481,6 +481,15 @@ class _Builder:
         return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc, codes=codes)
 
     def sets(self, node: Node | None, facts: dict[str, Fact], what: str) -> tuple[tuple[str, FactValue], ...]:
+        return tuple((fid, value) for _, fid, value in self.set_entries(node, facts, what))
+
+    def set_entries(
+        self, node: Node | None, facts: dict[str, Fact], what: str
+    ) -> list[tuple[Scalar, str, FactValue]]:
+        """Each ``fact: value`` of a ``set`` mapping that names a fact and fits its type, with its key.
+
+        Shared by timeline events and variant files, so both say the same thing about the same mistake.
+        """
         c = self.c
         m = c.mapping(node, f"'set' of {what}")
         out = []
@@ -488,7 +497,7 @@ class _Builder:
             name = key.value
             fact = facts.get(name) if isinstance(name, str) else None
             if fact is None:
-                c.error(key, f"{what} sets unknown fact '{key.text}'{did_you_mean(str(name), facts)}")
+                c.error(key, f"{what} sets unknown fact '{key.text}'{known_names(key.text, facts, 'facts')}")
                 continue
             v = self.fact_value(value, f"value of '{fact.id}'")
             if v is None:
@@ -497,8 +506,8 @@ class _Builder:
             if coerced is None:
                 c.error(value, f"{what} sets '{fact.id}' to {_describe(v)}, but '{fact.id}' is {_a(fact.type)} fact")
                 continue
-            out.append((fact.id, coerced))
-        return tuple(out)
+            out.append((key, fact.id, coerced))
+        return out
 
     def condition_refs(self, node: Node | None, parties: dict[str, Party], what: str) -> tuple[tuple[str, str], ...]:
         c = self.c

@@ -135,3 +135,24 @@ def test_lint_subprocess():
     assert result.returncode == 0
     assert result.stdout.decode().splitlines() == EVERY_WARNING
     assert negsim_cmd("lint", "--strict", F, cwd=ROOT).returncode == 1
+
+
+from hypothesis import given, settings  # noqa: E402
+
+from negsim import scenario  # noqa: E402
+from negsim.errors import ScenarioError  # noqa: E402
+
+from .test_scenario import mutated  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(mutated())
+def test_lint_never_crashes_on_a_valid_file(text):
+    try:
+        root = yamlsource.parse(text, "s.yaml")
+        sc = scenario.build(root, "s.yaml")
+    except ScenarioError:
+        return
+    found = lint(sc, root)
+    assert all(w.loc.file == "s.yaml" and w.loc.line >= 1 for w in found)
+    assert found == sorted(found, key=lambda p: (p.loc.line, p.loc.col, p.message))
