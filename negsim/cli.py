@@ -438,7 +438,8 @@ def lint(files: tuple[str, ...], strict: bool) -> None:
             root = yamlsource.parse(text, path)
             if kind_of(root) != "scenario":
                 bad += 1
-                click.echo(f"{path}: this is a {kind_of(root)} file; lint reads scenario files (check it with 'negsim validate')", err=True)
+                kind = kind_of(root)
+                click.echo(f"{path}: this is {'an' if kind[0] in 'aeiou' else 'a'} {kind} file; lint reads scenario files (check it with 'negsim validate')", err=True)
                 continue
             sc = build(root, path, sha256_hex(text))
         except UsageError as exc:

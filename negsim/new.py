@@ -81,7 +81,7 @@ def _copy_of(name: str, sid: str, folder: str) -> tuple[str, list[tuple[str, str
     text = read_text(source_path)
     kind = kind_of(parse(text, source_path))
     if kind != "scenario":
-        raise UsageError(f"--from {name}: this is a {kind} file; --from copies a scenario")
+        raise UsageError(f"--from {name}: this is {'an' if kind[0] in 'aeiou' else 'a'} {kind} file; --from copies a scenario")
     scenario = load(source_path)  # a copy of an invalid file would not validate
     text = text[3:] if text.startswith("\ufeff") else text
     text = _ID_LINE.sub(lambda m: f"id: {sid}", text, count=1)

@@ -156,3 +156,10 @@ def test_lint_never_crashes_on_a_valid_file(text):
     found = lint(sc, root)
     assert all(w.loc.file == "s.yaml" and w.loc.line >= 1 for w in found)
     assert found == sorted(found, key=lambda p: (p.loc.line, p.loc.col, p.message))
+
+
+def test_lint_refuses_an_exercise_file(write):
+    path = write("negsim-exercise: 1\nid: x\n")
+    result = run("lint", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: this is an exercise file; lint reads scenario files (check it with 'negsim validate')\n"

@@ -111,3 +111,10 @@ def test_new_subprocess(tmp_path):
     assert result.returncode == 0
     assert result.stdout.decode().splitlines()[0] == "wrote sources/aleppo-2016-12-15.txt"
     assert negsim_cmd("validate", "copy.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_copy_refuses_an_exercise_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ex.yaml").write_text("negsim-exercise: 1\nid: x\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="^--from ex.yaml: this is an exercise file; --from copies a scenario$"):
+        new("copy", "ex.yaml")
