@@ -62,16 +62,21 @@ def label(page: Path) -> str:
 
 
 def fences(text: str) -> list[tuple[str, int, list[str]]]:
-    """(language, line of the opening fence, body lines) of every fenced block."""
+    """(language, line of the opening fence, body lines) of every fenced block.
+
+    A block opened with N backticks closes at a line of at least N backticks, so a
+    ````markdown block can show ``` blocks inside it.
+    """
     lines = text.split("\n")
     out, i = [], 0
     while i < len(lines):
-        m = re.match(r"^```(\S*)\s*$", lines[i])
+        m = re.match(r"^(`{3,})(\S*)\s*$", lines[i])
         if m:
+            ticks = len(m.group(1))
             j = i + 1
-            while j < len(lines) and not lines[j].startswith("```"):
+            while j < len(lines) and not re.match(rf"^`{{{ticks},}}\s*$", lines[j]):
                 j += 1
-            out.append((m.group(1), i + 1, lines[i + 1 : j]))
+            out.append((m.group(2), i + 1, lines[i + 1 : j]))
             i = j
         i += 1
     return out
@@ -280,7 +285,8 @@ def test_commands_are_parsed_with_their_output(tmp_path):
     page = tmp_path / "p.md"
     page.write_text(
         "x\n```console\n$ negsim list\nScenarios\n...\n$ negsim --version\nnegsim 0.1.0\n```\n"
-        "<!-- file: d/a.yaml -->\n```yaml\nnegsim: 1\n```\n```yaml\nnot: saved\n```\n",
+        "<!-- file: d/a.yaml -->\n```yaml\nnegsim: 1\n```\n```yaml\nnot: saved\n```\n"
+        "````markdown\n```console\n$ not run\n```\n````\n",
         encoding="utf-8",
     )
     assert steps(page) == [
