@@ -159,3 +159,33 @@ def test_show_json_includes_the_codes():
     events = {e["id"]: e for e in data["timeline"]}
     assert events["ceasefire_reinstated"]["codes"] == {"event": "0871", "source": "SYRREB", "target": "SYRGOV"}
     assert events["buses_arrive"]["codes"] is None
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=12))
+def test_any_actor_text_is_accepted_or_explained(code):
+    problem = codes.actor_problem(code)
+    assert problem is None or (isinstance(problem, str) and problem)
+    if problem is None:
+        assert len(code) % 3 == 0 and code.isupper() and code[:3] in codes.actor_pieces()
+
+
+@given(st.sampled_from(["0871", "196", "045", "19", "0", "08710", "abc", "", "1e3", "0x45", "true", "~"]),
+       st.sampled_from(["RUS", "syr", "SYRGOV", "GOV", "X", "[]", "{}"]))
+def test_any_codes_value_loads_or_is_reported(event, actor):
+    import textwrap
+
+    from negsim import scenario, yamlsource
+    from negsim.errors import ScenarioError
+
+    shown = event or '""'
+    text = MINIMAL.replace("    id: first_try\n", f"    id: first_try\n    codes: {{event: {shown}, source: {actor}}}\n")
+    try:
+        sc = scenario.build(yamlsource.parse(textwrap.dedent(text), "s.yaml"), "s.yaml")
+    except ScenarioError as exc:
+        assert all(p.loc.line >= 1 for p in exc.problems)
+        return
+    assert sc.timeline[0].codes.event in codes.event_codes()
