@@ -154,7 +154,7 @@ def _cites(sc: Scenario, nodes: Node | None) -> list[Problem]:
     texts = []
     for source in sc.sources:
         if source.file:
-            with open(source.file, encoding="utf-8") as fh:
+            with open(source.file, encoding="utf-8", errors="replace") as fh:  # a bad byte only fails its quote
                 texts.append(_normal(fh.read()))
     where = _cite_nodes(nodes)
     for event in sc.timeline:

@@ -163,3 +163,11 @@ def test_lint_refuses_an_exercise_file(write):
     result = run("lint", path)
     assert result.exit_code == 1
     assert result.stderr == f"{path}: this is an exercise file; lint reads scenario files (check it with 'negsim validate')\n"
+
+
+def test_a_source_that_is_not_utf8_does_not_crash(tmp_path, write):
+    (tmp_path / "src.txt").write_bytes(b"caf\xe9 talks\n")
+    text = MINIMAL.replace('timezone: "+00:00"\n', 'timezone: "+00:00"\nsources:\n  - id: s\n    title: S\n    file: src.txt\n')
+    text = text.replace("    trigger: sign\n  - at", "    trigger: sign\n    cite: talks\n  - at")
+    found = warnings_of(write(text))
+    assert any("event 'alpha_ready' has no cite" in w for w in found)
