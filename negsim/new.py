@@ -58,10 +58,10 @@ def new(name: str, from_: str | None = None) -> Written:
         text, copies = _copy_of(from_, sid, os.path.dirname(path))
     from .outputs import write_text
 
-    for src, dest in copies:
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        with open(src, encoding="utf-8") as fh:
-            write_text(dest, fh.read())
+    texts = [(dest, _source_text(src)) for src, dest in copies]  # all read before anything is written
+    for dest, source_text in texts:
+        os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
+        write_text(dest, source_text)
     write_text(path, text)
     return Written(path, sid, tuple(dest for _, dest in copies))
 
@@ -106,6 +106,15 @@ def _copy_of(name: str, sid: str, folder: str) -> tuple[str, list[tuple[str, str
             )
         copies.append((source.file, dest))
     return text, copies
+
+
+def _source_text(path: str) -> str:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NegsimError(f"source file {path} is not UTF-8 text; save it as UTF-8, or copy it by hand") from None
 
 
 def _same(a: str, b: str) -> bool:

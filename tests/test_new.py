@@ -12,7 +12,7 @@ from negsim.errors import NegsimError, UsageError
 from negsim.lint import lint
 from negsim.new import new, path_and_id
 
-from .conftest import ARTICLE, ROOT
+from .conftest import ARTICLE, MINIMAL, ROOT
 from .test_cli import negsim_cmd, run
 
 
@@ -118,3 +118,17 @@ def test_copy_refuses_an_exercise_file(tmp_path, monkeypatch):
     (tmp_path / "ex.yaml").write_text("negsim-exercise: 1\nid: x\n", encoding="utf-8")
     with pytest.raises(UsageError, match="^--from ex.yaml: this is an exercise file; --from copies a scenario$"):
         new("copy", "ex.yaml")
+
+
+def test_copy_refuses_a_source_that_is_not_utf8(tmp_path, monkeypatch):
+    (tmp_path / "orig").mkdir()
+    (tmp_path / "orig" / "src.txt").write_bytes(b"caf\xe9\n")
+    (tmp_path / "orig" / "s.yaml").write_text(
+        MINIMAL.replace('timezone: "+00:00"\n', 'timezone: "+00:00"\nsources:\n  - id: s\n    title: S\n    file: src.txt\n'),
+        encoding="utf-8",
+    )
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path / "out")
+    with pytest.raises(NegsimError, match="src.txt is not UTF-8 text; save it as UTF-8, or copy it by hand"):
+        new("copy", "../orig/s.yaml")
+    assert os.listdir(tmp_path / "out") == []
