@@ -48,6 +48,10 @@ def schema_errors(path: str) -> list[str]:
     return [e.message for e in validator(kind_of(root)).iter_errors(plain(root))]
 
 
+# The key that tells a whole file of each kind from a fragment in the docs (add new kinds here).
+WHOLE = {"negsim": "\ntimeline:", "negsim-variant": "\nbase:"}
+
+
 def doc_files(tmp: Path) -> list[Path]:
     """Every complete scenario or variant file shown in a ```yaml block of the docs, written out."""
     out = []
@@ -56,9 +60,10 @@ def doc_files(tmp: Path) -> list[Path]:
         for m in re.finditer(r"^```yaml\n(.*?)^```", text, re.M | re.S):
             body = m.group(1)
             lines = [ln for ln in body.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-            if not lines or not re.match(r"negsim(-variant)?: ", lines[0]) or "..." in body:
+            m_kind = re.match(r"(negsim(?:-[a-z]+)?): ", lines[0]) if lines else None
+            if m_kind is None or "..." in body:
                 continue
-            if "\ntimeline:" in body or "\nbase:" in body:  # a whole file, not a fragment
+            if WHOLE.get(m_kind.group(1), "\0") in body:  # a whole file, not a fragment
                 name = f"{md.stem}-{sum(1 for p in out if p.name.startswith(md.stem + '-')) + 1}.yaml"
                 (tmp / name).write_text(body, encoding="utf-8")
                 out.append(tmp / name)
