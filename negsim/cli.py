@@ -140,10 +140,19 @@ def _check_seed(sc, seed: int | None, name: str) -> None:  # noqa: ANN001
         )
 
 
-def output_options(f):  # noqa: ANN001, ANN201 - a decorator
-    """--format, -o/--output and --force, for every command whose output is data."""
+def output_options(f=None, *, formats: tuple[str, ...] = ("text", "json")):  # noqa: ANN001, ANN201 - a decorator
+    """--format, -o/--output and --force, for every command whose output is data.
+
+    Use it bare (text or json), or as ``@output_options(formats=(...))``.
+    """
+    if f is None:
+        return lambda g: output_options(g, formats=formats)
+    fmt = FORMAT if formats == ("text", "json") else click.option(
+        "--format", "fmt", type=click.Choice(list(formats)), default=formats[0], show_default=True,
+        help="Output for people (text), scripts (json) or event-data tools (events-csv).",
+    )
     options = [
-        FORMAT,
+        fmt,
         click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
         click.option("--force", is_flag=True, help="Let the files this command writes replace existing ones."),
     ]
@@ -324,7 +333,7 @@ def _load_checked(path: str):  # noqa: ANN202
 @click.argument("scenario")
 @whatif_options
 @SEED
-@output_options
+@output_options(formats=("text", "json", "events-csv"))
 def replay(
     scenario: str,
     variants: tuple[str, ...],
@@ -347,12 +356,19 @@ def replay(
       negsim replay aleppo-2016-12 --without militias
       negsim replay aleppo-2016-12 --format json -o trace.json
       negsim replay aleppo-uncertain --seed 7
+      negsim replay aleppo-2016-12 --format events-csv -o events.csv
     """
     import negsim
 
     sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
     _check_seed(sc, seed, scenario)
     trace = negsim.replay(sc, seed)
+    if fmt == "events-csv":
+        from .render.events_csv import render_events_csv
+
+        text = render_events_csv(trace, sc)
+        _emit(text, output, force)
+        return
     text = negsim.to_json(trace) if fmt == "json" else negsim.render_text(trace, sc)
     _emit(text, output, force, None if fmt == "json" else "replay")
 
@@ -885,6 +901,107 @@ def check(exercise_file: str) -> None:
     if problems:
         click.get_current_context().exit(EXIT_INPUT)
     click.echo("No authoring problems found.")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
+def lint(files: tuple[str, ...], strict: bool) -> None:
+    """Warn about parts of valid scenarios that do nothing or rest on nothing.
+
+    Facts never read or never changed, conditions no step checks, parties
+    whose consent is never asked, states no timeline event leads to, events
+    without a cite, quotes not in the source file, triggers that can never
+    fire. Each warning is FILE:LINE:COL: warning: message. Invalid files are
+    reported as by 'negsim validate' (status 1); warnings alone exit 0
+    unless --strict.
+
+    \b
+    Examples:
+      negsim lint aleppo-2016-12
+      negsim lint --strict my-scenario.yaml
+    """
+    from .catalog import resolve
+    from .lint import format_warning
+    from .lint import lint as lint_scenario
+    from .scenario import build, kind_of, sha256_hex
+    from . import yamlsource
+
+    bad = warned = 0
+    for name in files:
+        try:
+            path = resolve(name)
+            text = yamlsource.read_text(path)
+            root = yamlsource.parse(text, path)
+            if kind_of(root) != "scenario":
+                bad += 1
+                kind = kind_of(root)
+                click.echo(f"{path}: this is {'an' if kind[0] in 'aeiou' else 'a'} {kind} file; lint reads scenario files (check it with 'negsim validate')", err=True)
+                continue
+            sc = build(root, path, sha256_hex(text))
+        except UsageError as exc:
+            bad += 1
+            click.echo(f"{name}: {'no such file' if str(exc).startswith('no such file') else exc}", err=True)
+            continue
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        warnings = lint_scenario(sc, root)
+        warned += len(warnings)
+        for w in warnings:
+            click.echo(format_warning(w))
+        if not warnings:
+            click.echo(f"{path}: ok (no warnings)")
+    if bad or (strict and warned):
+        click.get_current_context().exit(EXIT_INPUT)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "from_", metavar="SCENARIO", help="Copy this scenario (bundled id or path) instead of the starting one.")
+def new(name: str, from_: str | None) -> None:
+    """Write NAME.yaml: a commented starting scenario that validates as it is.
+
+    With --from, write a copy of an existing scenario instead, with its id
+    changed to NAME; its source files are copied along so that the copy
+    validates. NAME may also be a path ending in .yaml. An existing file is
+    never overwritten.
+
+    \b
+    Examples:
+      negsim new my-deal
+      negsim new my-aleppo --from aleppo-2016-12
+    """
+    from .new import new as write_new
+
+    written = write_new(name, from_)
+    for extra in written.sources:
+        click.echo(f"wrote {extra}")
+    click.echo(f"wrote {written.path} (scenario '{written.id}')")
+    click.echo(f"Next: edit it, then run 'negsim validate {written.path}' and 'negsim replay {written.path}'")
+
+
+@cli.command()
+@click.argument("kind", metavar="KIND")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+def schema(kind: str, output: str | None, force: bool) -> None:
+    """Print the JSON Schema of a file format: KIND is scenario or variant.
+
+    Editors use it to complete and check files as they are typed (see
+    docs/how-to/editor-setup.md). The schema checks the shape of a file;
+    'negsim validate' also checks what refers to what.
+
+    \b
+    Examples:
+      negsim schema scenario
+      negsim schema variant -o variant.schema.json
+    """
+    from .schema import schema_text
+
+    _emit(schema_text(kind), output, force)
 
 
 def main() -> None:

@@ -142,6 +142,15 @@ class Transition(NamedTuple):
     loc: Loc
 
 
+class Codes(NamedTuple):
+    """What an event is in event-data terms: a CAMEO event code and actor codes."""
+
+    event: str  # e.g. "0871" declare truce, ceasefire (text: leading zeros matter)
+    source: str | None  # e.g. "RUS"
+    target: str | None  # e.g. "SYRREB"
+    loc: Loc
+
+
 class Event(NamedTuple):
     """One dated entry of the timeline."""
 
@@ -158,6 +167,7 @@ class Event(NamedTuple):
     loc: Loc
     p: float | None = None  # uncertain: the chance it happens in a run
     jitter: int = 0  # uncertain: its time moves by up to this many minutes either way
+    codes: Codes | None = None  # event-data codes (see negsim.codes)
 
 
 class Scenario(NamedTuple):

@@ -14,7 +14,7 @@ from datetime import timezone
 
 from . import yamlsource
 from .checks import ID, SCENARIO_ID, Checker
-from .errors import Loc, Problem, ScenarioError, did_you_mean
+from .errors import Loc, Problem, ScenarioError, did_you_mean, known_names
 from .guards import UNUSABLE_NAMES, Guard, type_of
 from .model import (
     Condition,
@@ -197,7 +197,11 @@ class _Builder:
             if file_ is not None:
                 path = os.path.normpath(os.path.join(self.base, file_))
                 if not os.path.isfile(path):
-                    c.error(m.get("file"), f"source file '{file_}' not found (looked in {self.base})")
+                    c.error(
+                        m.get("file"),
+                        f"source file '{file_}' not found (looked in {self.base}); "
+                        "copy the source file along with the scenario, or remove the 'file:' key",
+                    )
             if sid and title:
                 out.append(Source(sid, title, date, path, m.loc))
         return tuple(out)
@@ -550,7 +554,7 @@ class _Builder:
             m,
             "a timeline event",
             ("at", "id"),
-            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite", "p", "jitter"),
+            ("text", "if", "set", "add_conditions", "drop_conditions", "trigger", "otherwise", "cite", "p", "jitter", "codes"),
         )
         eid = self._id(m.get("id"), "event id")
         what = f"event '{eid}'" if eid else "event"
@@ -567,11 +571,25 @@ class _Builder:
         cite = c.texts(m.get("cite"), f"cite of {what}") or ()
         p = c.probability(m.get("p"), f"'p' of {what}")
         jitter = c.duration(m.get("jitter"), f"'jitter' of {what}") or 0
+        codes = None
+        if m.get("codes") is not None:  # the code lists load only when a file uses them
+            from .codes import check_codes
+
+            codes = check_codes(c, m.get("codes"), what)
         if eid is None or at is None or (m.get("if") is not None and if_ is None):
             return None
-        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc, p, jitter)
+        return Event(eid, at, text, if_, sets, add, drop, trigger, otherwise, cite, m.loc, p, jitter, codes)
 
     def sets(self, node: Node | None, facts: dict[str, Fact], what: str) -> tuple[tuple[str, FactValue], ...]:
+        return tuple((fid, value) for _, fid, value in self.set_entries(node, facts, what))
+
+    def set_entries(
+        self, node: Node | None, facts: dict[str, Fact], what: str
+    ) -> list[tuple[Scalar, str, FactValue]]:
+        """Each ``fact: value`` of a ``set`` mapping that names a fact and fits its type, with its key.
+
+        Shared by timeline events and variant files, so both say the same thing about the same mistake.
+        """
         c = self.c
         m = c.mapping(node, f"'set' of {what}")
         out = []
@@ -579,7 +597,7 @@ class _Builder:
             name = key.value
             fact = facts.get(name) if isinstance(name, str) else None
             if fact is None:
-                c.error(key, f"{what} sets unknown fact '{key.text}'{did_you_mean(str(name), facts)}")
+                c.error(key, f"{what} sets unknown fact '{key.text}'{known_names(key.text, facts, 'facts')}")
                 continue
             v = self.fact_value(value, f"value of '{fact.id}'")
             if v is None:
@@ -588,8 +606,8 @@ class _Builder:
             if coerced is None:
                 c.error(value, f"{what} sets '{fact.id}' to {_describe(v)}, but '{fact.id}' is {_a(fact.type)} fact")
                 continue
-            out.append((fact.id, coerced))
-        return tuple(out)
+            out.append((key, fact.id, coerced))
+        return out
 
     def condition_refs(self, node: Node | None, parties: dict[str, Party], what: str) -> tuple[tuple[str, str], ...]:
         c = self.c

@@ -18,7 +18,7 @@ from .catalog import bundled
 from .checks import SCENARIO_ID, Checker
 from .errors import Loc, did_you_mean, known_names
 from .model import Condition, FrozenMap, Party, Scenario
-from .scenario import _a, _Builder, _format_check, coerce, sha256_hex
+from .scenario import _Builder, _format_check, sha256_hex
 from .yamlsource import Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
@@ -202,18 +202,8 @@ def _ops(c: Checker, top: Map, base: Scenario) -> list[Op]:
         if draw is not None:
             ops.append(DrawFact(fact.id, draw, key.loc))
 
-    sm = c.mapping(top.get("set"), "set")
-    for key, value in sm.items if sm else ():
-        fact = base.facts.get(key.value) if isinstance(key.value, str) else None
-        if fact is None:
-            c.error(key, f"set: unknown fact '{key.text}'{known_names(key.text, base.facts, 'facts')}")
-            continue
-        v = b.fact_value(value, f"value of '{fact.id}'")
-        coerced = None if v is None else coerce(v, fact.type)
-        if v is not None and coerced is None:
-            c.error(value, f"set: '{fact.id}' is {_a(fact.type)} fact; {v!r} does not fit")
-        elif coerced is not None:
-            ops.append(SetFact(fact.id, coerced, key.loc))
+    for key, fid, value in b.set_entries(top.get("set"), dict(base.facts), "the variant"):  # as an event's 'set'
+        ops.append(SetFact(fid, value, key.loc))
 
     for node in _items(c, top.get("skip"), "skip"):
         name = c.text(node, "skip")

@@ -375,7 +375,9 @@ def test_a_timeline_that_is_not_a_list(write):
 
 def test_a_missing_source_file_says_where_it_was_looked_for(write, tmp_path):
     old, new = "title: A minimal deal", "title: A minimal deal\nsources:\n  - id: wire\n    title: A\n    file: wire.txt"
-    assert problems(write(change(old, new))) == [f"s.yaml:7:11: source file 'wire.txt' not found (looked in {tmp_path})"]
+    assert problems(write(change(old, new))) == [f"s.yaml:7:11: source file 'wire.txt' not found (looked in {tmp_path}); "
+        "copy the source file along with the scenario, or remove the 'file:' key"
+    ]
     (tmp_path / "wire.txt").write_text("The article.\n", encoding="utf-8")
     (source,) = scenario.load(write(change(old, new))).sources
     assert source.file == str(tmp_path / "wire.txt")

@@ -286,8 +286,8 @@ def test_bad_variant_files_report_every_problem_with_its_place(write):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{path}:6:1: unknown key 'skipp' in the variant; did you mean 'skip'?",
-        f"{path}:8:13: set: 'shelling' is a boolean fact; 3 does not fit",
-        f"{path}:9:3: set: unknown fact 'nope'; known facts: buses_and_convoys_agreed, buses_at_meeting_points, "
+        f"{path}:8:13: the variant sets 'shelling' to an integer (3), but 'shelling' is a boolean fact",
+        f"{path}:9:3: the variant sets unknown fact 'nope'; known facts: buses_and_convoys_agreed, buses_at_meeting_points, "
         "checkpoints_open, destination, evacuees_sought, foua_kfraya_siege_lifted, foua_kfraya_wounded_offered, "
         "hostages_released, iranian_remains_returned, rebels_ready_to_leave, rebels_retaliated, shelling, "
         "wanted_fighters_handed_over",

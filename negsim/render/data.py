@@ -58,6 +58,7 @@ def scenario_dict(sc: Scenario) -> dict[str, object]:
                 "cite": list(e.cite),
                 "p": e.p,
                 "jitter_minutes": e.jitter,
+                "codes": {"event": e.codes.event, "source": e.codes.source, "target": e.codes.target} if e.codes else None,
             }
             for e in sc.timeline
         ],
