@@ -354,12 +354,12 @@ def test_every_command_has_help_with_an_example():
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_the_documented_shell_completion_works(shell):
-    """cli.md's completion lines: the script is printed, and completing 'negsim re' offers replay."""
+    """cli.md's completion lines: the script is printed, and completing 'negsim repl' offers replay."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), _NEGSIM_COMPLETE=f"{shell}_source")
     script = subprocess.run([sys.executable, "-m", "negsim"], env=env, capture_output=True, timeout=60)
     assert script.returncode == 0 and b"_NEGSIM_COMPLETE" in script.stdout
     assert f"_NEGSIM_COMPLETE={shell}_source negsim" in (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
     if shell == "bash":
-        env.update(_NEGSIM_COMPLETE="bash_complete", COMP_WORDS="negsim re", COMP_CWORD="1")
+        env.update(_NEGSIM_COMPLETE="bash_complete", COMP_WORDS="negsim repl", COMP_CWORD="1")
         found = subprocess.run([sys.executable, "-m", "negsim"], env=env, capture_output=True, timeout=60)
         assert found.stdout.decode().split() == ["plain,replay"]
