@@ -24,8 +24,29 @@ from .errors import NegsimError, ScenarioError, UsageError
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 1, 2, 70
 
 
+# Commands defined in their own modules and imported only when run (or listed by --help):
+# 'negsim replay' should not pay for the code of every other command.
+LAZY_COMMANDS = {
+    "diagram": "draw",
+    "exercise": "exercise",
+    "report": "draw",
+    "sweep": "sweep",
+}
+
+
 class NegsimGroup(click.Group):
     """A click group that maps every error to one clear message and an exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = LAZY_COMMANDS.get(name)
+        if module is None:
+            return super().get_command(ctx, name)
+        from importlib import import_module
+
+        return getattr(import_module(f"negsim.commands.{module}"), name)
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
@@ -481,426 +502,12 @@ def explain(
 # --- pictures and reports (issue 6): diagram, report -------------------------------------------
 
 
-def _file_options(f):  # noqa: ANN001, ANN201 - a decorator
-    """-o/--output and --force, for commands whose --format is their own."""
-    f = click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")(f)
-    return click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")(f)
-
-
-@cli.command()
-@click.argument("scenario")
-@whatif_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]),
-    help="Mermaid or DOT text (nothing to install), or SVG/PNG drawn by Graphviz (the negsim[graphviz] extra). "
-    "Default: from the suffix of -o (.png, .svg, .dot or .gv), otherwise mermaid.",
-)
-@click.option("--path", "with_path", is_flag=True, help="Replay the scenario; mark the path taken and the blocked transitions.")
-@SEED
-@_file_options
-def diagram(
-    scenario: str,
-    variants: tuple[str, ...],
-    sets: tuple[str, ...],
-    without: tuple[str, ...],
-    skip: tuple[str, ...],
-    seed: int | None,
-    fmt: str | None,
-    with_path: bool,
-    output: str | None,
-    force: bool,
-) -> None:
-    """Draw the deal's state machine; --path marks the path a replay took.
-
-    States show their descriptions; transitions show their trigger and the
-    parties whose consent they need. With --path the scenario is replayed (what-ifs applied): the steps it took
-    are numbered and drawn in blue, and each blocked transition names the
-    parties that blocked it. SVG and PNG need Graphviz; without it negsim
-    says what to install and exits with status 1.
-
-    \b
-    Examples:
-      negsim diagram aleppo-2016-12 --path
-      negsim diagram aleppo-2016-12 --path --without militias --format dot
-      negsim diagram aleppo-2016-12 --path -o aleppo.png
-    """
-    import negsim
-    from .diagram import build, render, to_dot, to_mermaid
-
-    if fmt is None:
-        import os.path
-
-        suffix = os.path.splitext(output or "")[1].lower()
-        fmt = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot"}.get(suffix, "mermaid")
-    sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
-    if fmt == "png" and (output is None or output == "-") and sys.stdout.isatty():
-        raise UsageError("PNG is binary: write it to a file with -o FILE")
-    if with_path:
-        _check_seed(sc, seed, scenario)
-    drawing = build(sc, negsim.replay(sc, seed) if with_path else None)
-    if fmt in ("mermaid", "dot"):
-        _emit(to_mermaid(drawing) if fmt == "mermaid" else to_dot(drawing), output, force)
-        return
-    data = render(to_dot(drawing), fmt)
-    if output is None or output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        from .outputs import write_bytes
-
-        write_bytes(output, data, force=force)
-        click.echo(f"wrote {output}", err=True)
-
-
-REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-
-
-@cli.command()
-@click.argument("scenario")
-@whatif_options
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), help="html or md (default: from the suffix of -o).")
-@click.option(
-    "--layout", type=click.Choice(["auto", "graphviz", "grandalf"]), default="auto", show_default=True,
-    help="Who lays out the HTML report's diagram: Graphviz when installed (auto), or grandalf.",
-)
-@SEED
-@click.option("--runs", type=click.IntRange(1, 10_000_000), metavar="N", help="Add a sweep of N runs: the share of runs ending in each state, as a bar chart.")
-@_file_options
-def report(
-    scenario: str,
-    variants: tuple[str, ...],
-    sets: tuple[str, ...],
-    without: tuple[str, ...],
-    skip: tuple[str, ...],
-    seed: int | None,
-    runs: int | None,
-    fmt: str | None,
-    layout: str,
-    output: str | None,
-    force: bool,
-) -> None:
-    """Write a report to hand in: one offline HTML page, or Markdown.
-
-    The report has the scenario's title and sources, the diagram with the
-    path taken, the timeline (local times, state changes, blocked steps and
-    the conditions that blocked them, each event's quote), the parties and
-    their conditions (when each was added, whether it held), and each
-    --variant beside the baseline. --set, --without and --skip change the
-    baseline; each --variant is compared with it, as in 'negsim compare'.
-    The HTML page needs no network; the Markdown shows the diagram as a
-    Mermaid block.
-
-    \b
-    For an uncertain scenario, --seed chooses the run the report tells, and
-    --runs N adds a sweep (with the same seed) of how often each ending comes.
-
-    \b
-    Examples:
-      negsim report aleppo-2016-12 -o report.html
-      negsim report aleppo-2016-12 --variant aleppo-no-shelling -o report.md
-      negsim report aleppo-uncertain --seed 1 --runs 10000 -o uncertain.html
-    """
-    import os.path
-
-    if fmt is None:
-        if output is None or output == "-":
-            raise UsageError("give -o FILE (.html or .md), or --format html|md to write to the terminal")
-        fmt = REPORT_SUFFIXES.get(os.path.splitext(output)[1].lower())
-        if fmt is None:
-            raise UsageError(f"cannot tell the report format from '{output}': name it .html or .md, or give --format html|md")
-    if layout == "graphviz" and fmt == "html":
-        from .diagram import GRAPHVIZ_MISSING, graphviz_available
-
-        if not graphviz_available():
-            raise NegsimError(GRAPHVIZ_MISSING.format(what="--layout graphviz"))
-    import negsim
-    from .compare import compare as compare_runs
-    from .compare import run_of
-    from .report import build
-    from .variant import load_variant
-
-    base = negsim.load(scenario, set=sets, without=without, skip=skip)
-    others = []
-    for name in variants:
-        variant, _ = load_variant(negsim.resolve(name, "variant"), base=base)
-        changed = variant.apply(base)
-        _check_seed(changed, seed, variant.id)
-        others.append(run_of(changed, variant.id, variant.title, variant.question, seed))
-    _check_seed(base, seed, scenario)
-    comparisons = compare_runs(run_of(base, "baseline", seed=seed), others) if others else None
-    outcomes = None
-    if runs is not None:
-        from .sweep import default_workers
-        from .sweep import sweep as run_sweep
-
-        result = run_sweep(base, runs, seed or 0, workers=default_workers())
-        outcomes = ({state: share.count for state, share in result.points[0].finals}, runs)
-    made = build(base, comparisons, outcomes, seed)
-    if fmt == "html":
-        from .render.report_html import render_report_html
-
-        text = render_report_html(made, layout)
-    else:
-        from .render.report_md import render_report_md
-
-        text = render_report_md(made)
-    _emit(text, output, force)
-
-
 def _check_state(sc, state: str) -> None:  # noqa: ANN001
     if state not in sc.states:
         from .errors import did_you_mean
 
         known = ", ".join(sc.states)
         raise UsageError(f"--reach: unknown state '{state}'{did_you_mean(state, sc.states)} (states: {known})")
-
-
-@cli.command()
-@click.argument("scenario")
-@click.option("--runs", default=10_000, show_default=True, type=click.IntRange(1, 100_000_000), help="Runs per grid point.")
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**64 - 1), metavar="S", help="The sweep's seed; the same seed gives the same numbers.")
-@click.option("--grid", "grid", multiple=True, metavar="FACT=V1,V2,...", help="Run every combination of these fact values; repeatable.")
-@click.option("--reach", metavar="STATE", help="Also report how often, and when, runs first reach STATE.")
-@click.option("--workers", type=click.IntRange(1, 256), metavar="W", help="Worker processes [default: the machine's cores].")
-@click.option("--csv", "csv_path", metavar="FILE", help="Also write one row per run (seed, grid point, final state, path, time reached).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, and no note when nothing is drawn.")
-@whatif_options
-@output_options
-def sweep(
-    scenario: str,
-    runs: int,
-    seed: int,
-    grid: tuple[str, ...],
-    reach: str | None,
-    workers: int | None,
-    csv_path: str | None,
-    quiet: bool,
-    variants: tuple[str, ...],
-    sets: tuple[str, ...],
-    without: tuple[str, ...],
-    skip: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    force: bool,
-) -> None:
-    """Run an uncertain scenario many times: how often each ending, and why.
-
-    Each run draws the scenario's uncertain parts (events with 'p' or
-    'jitter', facts with 'draw') from its own seed, derived from S and the
-    run's number: the same S gives the same numbers whatever --workers is,
-    and a run's seed (in --csv) replays it alone with 'negsim replay --seed'.
-
-    \b
-    Examples:
-      negsim sweep aleppo-uncertain --runs 10000 --seed 1
-      negsim sweep aleppo-uncertain --reach reinstated --grid checkpoints_open=true,false
-      negsim sweep aleppo-uncertain --runs 100000 --csv runs.csv
-    """
-    import math
-
-    import negsim
-    from .render.sweep import render_sweep_json, render_sweep_text
-    from .sweep import csv_header, default_workers, parse_grid
-    from .sweep import sweep as run_sweep
-
-    sc = negsim.load(scenario, set=sets, without=without, skip=skip, variants=variants)
-    if reach is not None:
-        _check_state(sc, reach)
-    axes = parse_grid(grid, sc)
-    from .outputs import check_target
-
-    if output is not None and output != "-":  # refuse now, not after a long sweep
-        check_target(output, force=force)
-    if csv_path is not None:
-        check_target(csv_path, force=force, option="--csv")
-    if not sc.uncertain and not quiet:
-        click.echo(f"note: '{sc.id}' draws nothing at random, so every run is the same", err=True)
-    total = runs * math.prod(len(v) for _, v in axes)
-    bar = None
-    if not quiet and total >= 50_000 and sys.stderr.isatty():
-        bar = click.progressbar(length=total, label="runs", file=sys.stderr, show_eta=True)
-        bar.__enter__()
-    try:
-        if csv_path is not None:
-            from .outputs import atomic
-
-            with atomic(csv_path, force=force, option="--csv") as fh:
-                fh.write(csv_header(reach).encode())
-                result = run_sweep(
-                    sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
-                    rows=lambda text: fh.write(text.encode("utf-8")), progress=bar.update if bar else None,
-                )
-                if not result.complete:
-                    raise KeyboardInterrupt  # leave no half-written file behind
-        else:
-            result = run_sweep(
-                sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
-                progress=bar.update if bar else None,
-            )
-    except KeyboardInterrupt:
-        if bar:
-            bar.__exit__(None, None, None)
-        click.echo(f"Interrupted: {csv_path} was not written.", err=True)
-        click.get_current_context().exit(130)
-    if bar:
-        bar.__exit__(None, None, None)
-    if csv_path is not None:
-        click.echo(f"wrote {csv_path}", err=True)
-    text = render_sweep_json(result) if fmt == "json" else render_sweep_text(result)
-    _emit(text, output, force)
-    if not result.complete:
-        done = sum(p.runs for p in result.points)
-        click.echo(f"Interrupted: {done:,} of {total:,} runs finished; the results above cover them.", err=True)
-        click.get_current_context().exit(130)
-
-
-# --- exercises: negsim exercise play | brief | check -------------------------------
-
-
-@cli.group()
-def exercise() -> None:
-    """Classroom exercises: play one, print the facilitator's sheet, check one.
-
-    \b
-    Examples:
-      negsim exercise brief aleppo-mediators-exercise
-      negsim exercise play aleppo-mediators-exercise
-      negsim exercise check aleppo-mediators-exercise
-    """
-
-
-def _load_exercise(name: str):  # noqa: ANN202
-    from .catalog import resolve
-    from .exercise import load_exercise
-
-    return load_exercise(resolve(name, "exercise"))
-
-
-@exercise.command()
-@click.argument("exercise_file", metavar="EXERCISE")
-@click.option("--role", "roles", multiple=True, metavar="ROLE", help="A role played at this terminal; repeatable (default: every role).")
-@click.option("--answers", metavar="FILE", help="Take every decision from FILE (YAML or JSON: inject id -> option number or label); no prompts.")
-@click.option("--resume", metavar="FILE", help="Continue a session saved with 'save FILE'.")
-@click.option("--transcript", metavar="FILE", help="Write the run (decisions, trace, objectives) as JSON to FILE.")
-@click.option("--debrief", "debrief_file", metavar="FILE", help="Write the debrief as Markdown to FILE.")
-@click.option("--force", is_flag=True, help="Allow --transcript and --debrief to replace existing files.")
-def play(
-    exercise_file: str,
-    roles: tuple[str, ...],
-    answers: str | None,
-    resume: str | None,
-    transcript: str | None,
-    debrief_file: str | None,
-    force: bool,
-) -> None:
-    """Play an exercise: the brief, then each inject in time order, then the debrief.
-
-    At each decision, answer with an option's number or label; type 'help'
-    for the facilitator's commands (state, conditions, skip, fire ID, undo,
-    save FILE, quit). End of input stops the exercise with status 1.
-
-    \b
-    Examples:
-      negsim exercise play aleppo-mediators-exercise
-      negsim exercise play aleppo-mediators-exercise --role russia
-      negsim exercise play aleppo-mediators-exercise --answers answers.yaml --transcript run.json
-    """
-    from .debrief import debrief
-    from .errors import did_you_mean
-    from .play import EndOfInput, Stopped, load_answers
-    from .play import play as run_play
-    from .render.exercise import render_debrief_markdown, render_debrief_text, render_opening, transcript_json
-    from .session import Session
-    from .session import resume as resume_session
-
-    ex = _load_exercise(exercise_file)
-    for r in roles:
-        if r not in ex.roles:
-            raise UsageError(f"--role: '{r}' is not a role of exercise '{ex.id}'{did_you_mean(r, ex.roles)} (roles: {', '.join(ex.roles)})")
-    for path in (transcript, debrief_file):  # refuse before play, not after an hour of it
-        if path and os.path.exists(path) and os.path.isfile(path) and not force:
-            raise UsageError(f"{path} already exists; use --force to overwrite it")
-    scripted = load_answers(answers, ex) if answers else None
-    if resume:
-        session = resume_session(ex, resume)
-        if roles:
-            session = session._replace(roles=tuple(dict.fromkeys(roles)))
-    else:
-        session = Session(ex, tuple(dict.fromkeys(roles)) or tuple(ex.roles))
-    click.echo(render_opening(session), nl=False)
-    if resume:
-        click.echo(f"\nResumed from {resume}: {_count(len(session.actions), 'action')} already taken.")
-    stdin = click.get_text_stream("stdin")
-
-    def read() -> str | None:
-        line = stdin.readline()
-        return line if line else None
-
-    try:
-        session = run_play(session, echo=lambda t: click.echo(t, nl=False), read=read, answers=scripted, answers_path=answers or "")
-    except EndOfInput as exc:
-        click.echo("")
-        click.echo(f"negsim: {exc}", err=True)
-        click.get_current_context().exit(EXIT_INPUT)
-    except Stopped as exc:
-        click.echo(f"negsim: {exc}", err=True)
-        return
-    except KeyboardInterrupt:
-        click.echo("")
-        click.echo("Interrupted: the exercise stops here, without a debrief.", err=True)
-        click.get_current_context().exit(130)
-    click.echo("\nEnd of the exercise.")
-    result = debrief(session)
-    click.echo(render_debrief_text(result), nl=False)
-    if transcript:
-        _emit(transcript_json(session, result), transcript, force)
-    if debrief_file:
-        _emit(render_debrief_markdown(result), debrief_file, force)
-
-
-@exercise.command()
-@click.argument("exercise_file", metavar="EXERCISE")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "csv"]), default="markdown", show_default=True, help="A Markdown sheet, or a CSV master scenario events list.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
-def brief(exercise_file: str, fmt: str, output: str | None, force: bool) -> None:
-    """The facilitator's sheet: brief, roles, injects and objectives.
-
-    \b
-    Examples:
-      negsim exercise brief aleppo-mediators-exercise
-      negsim exercise brief aleppo-mediators-exercise --format csv -o msel.csv
-    """
-    from .render.exercise import render_brief_csv, render_brief_markdown
-
-    ex = _load_exercise(exercise_file)
-    _emit(render_brief_csv(ex) if fmt == "csv" else render_brief_markdown(ex), output, force)
-
-
-@exercise.command()
-@click.argument("exercise_file", metavar="EXERCISE")
-def check(exercise_file: str) -> None:
-    """Play every combination of choices; report branches, endings and authoring problems.
-
-    Exits with status 1 when an option changes nothing, an inject is never
-    reached or an objective is never met.
-
-    \b
-    Example:
-      negsim exercise check aleppo-mediators-exercise
-    """
-    from .exercise_check import check_exercise
-    from .render.exercise import check_problems, render_check_text
-
-    report = check_exercise(_load_exercise(exercise_file))
-    click.echo(render_check_text(report), nl=False)
-    problems = check_problems(report)
-    for line in problems:
-        click.echo(line, err=True)
-    if problems:
-        click.get_current_context().exit(EXIT_INPUT)
-    click.echo("No authoring problems found.")
 
 
 @cli.command()
@@ -988,7 +595,7 @@ def new(name: str, from_: str | None) -> None:
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
 @click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
 def schema(kind: str, output: str | None, force: bool) -> None:
-    """Print the JSON Schema of a file format: KIND is scenario or variant.
+    """Print the JSON Schema of a file format: KIND is scenario, variant or exercise.
 
     Editors use it to complete and check files as they are typed (see
     docs/how-to/editor-setup.md). The schema checks the shape of a file;
@@ -998,6 +605,7 @@ def schema(kind: str, output: str | None, force: bool) -> None:
     Examples:
       negsim schema scenario
       negsim schema variant -o variant.schema.json
+      negsim schema exercise -o exercise.schema.json
     """
     from .schema import schema_text
 

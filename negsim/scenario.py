@@ -13,9 +13,9 @@ from collections import deque
 from datetime import timezone
 
 from . import yamlsource
-from .checks import ID, SCENARIO_ID, Checker
+from .checks import SCENARIO_ID, Checker
 from .errors import Loc, Problem, ScenarioError, did_you_mean, known_names
-from .guards import UNUSABLE_NAMES, Guard, type_of
+from .guards import UNUSABLE_NAMES, type_of
 from .model import (
     Condition,
     Draw,

@@ -1,0 +1,1 @@
+"""Commands that load on first use, so that `negsim replay` starts fast."""
