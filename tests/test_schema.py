@@ -4,7 +4,8 @@ Every bundled and documented file is accepted by both the schema and the
 loader; every file in BAD is rejected by both. (The loader checks more than
 a schema can: references between parts, reachability, time order. Files
 broken only in those ways, such as docs/examples/my-deal.yaml, are not in
-either list.)
+either list.) docs/examples/harrowmere-drill.yaml is in GOOD: its mistakes
+are left for 'negsim exercise check' to find, and both accept its shape.
 """
 
 from __future__ import annotations
@@ -49,11 +50,17 @@ def schema_errors(path: str) -> list[str]:
 
 
 # The key that tells a whole file of each kind from a fragment in the docs (add new kinds here).
-WHOLE = {"negsim": "\ntimeline:", "negsim-variant": "\nbase:"}
+WHOLE = {"negsim": "\ntimeline:", "negsim-variant": "\nbase:", "negsim-exercise": "\ninjects:"}
+
+# Scenarios that exercises shown in the docs name by a path, as the reader would have them
+# next to the exercise: exercise-format.md's small exercise plays 'my-deal.yaml', a scenario
+# with MINIMAL's fact 'ready', party 'alpha', trigger 'sign' and state 'signed' (not the
+# broken docs/examples/my-deal.yaml).
+PLAYED_ON = {"my-deal.yaml": MINIMAL}
 
 
 def doc_files(tmp: Path) -> list[Path]:
-    """Every complete scenario or variant file shown in a ```yaml block of the docs, written out."""
+    """Every complete scenario, variant or exercise file shown in a ```yaml block of the docs, written out."""
     out = []
     for md in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
         text = md.read_text(encoding="utf-8")
@@ -67,10 +74,15 @@ def doc_files(tmp: Path) -> list[Path]:
                 name = f"{md.stem}-{sum(1 for p in out if p.name.startswith(md.stem + '-')) + 1}.yaml"
                 (tmp / name).write_text(body, encoding="utf-8")
                 out.append(tmp / name)
+    for name, text in PLAYED_ON.items():
+        (tmp / name).write_text(text, encoding="utf-8")
     return out
 
 
-GOOD = sorted((ROOT / "scenarios").glob("*.yaml")) + [ROOT / "docs" / "examples" / "ceasefire-town.yaml"]
+GOOD = sorted((ROOT / "scenarios").glob("*.yaml")) + [
+    ROOT / "docs" / "examples" / "ceasefire-town.yaml",
+    ROOT / "docs" / "examples" / "harrowmere-drill.yaml",
+]
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
@@ -86,6 +98,7 @@ BROKEN_ON_PURPOSE = {"your-own-scenario-1.yaml"}
 def test_files_shown_in_the_docs_pass_schema_and_loader(tmp_path):
     files = doc_files(tmp_path)
     assert len(files) >= 10
+    assert any(p.read_text(encoding="utf-8").startswith("negsim-exercise:") for p in files)
     assert BROKEN_ON_PURPOSE <= {p.name for p in files}
     for path in files:
         assert (path.name, schema_errors(str(path))) == (path.name, [])
@@ -108,6 +121,32 @@ title: A variant
 question: What if?
 base: aleppo-2016-12
 skip: buses_arrive
+"""
+
+EXERCISE = """\
+negsim-exercise: 1
+id: drill
+title: A drill
+scenario: fenmarch-water-truce
+brief: Keep the pause.
+roles: [guard]
+objectives:
+  - id: calm
+    text: The pause holds
+    never: broken
+injects:
+  - at: 2031-03-10T10:30
+    id: guns
+    to: guard
+    message: Guns are near the plant.
+    decision:
+      prompt: Pull back?
+      options:
+        - label: Stay
+        - label: Pull back
+          expected: true
+          effects:
+            skip: [shelling]
 """
 
 # (name, base text, old, new): each breaks the shape of a valid file in one way
@@ -145,6 +184,37 @@ BAD = [
     ("variant unknown key", VARIANT, "skip: buses_arrive\n", "skip: buses_arrive\nremove: x\n"),
     ("variant set is a list", VARIANT, "skip: buses_arrive\n", "skip: buses_arrive\nset: [shelling]\n"),
     ("variant retime without time", VARIANT, "skip: buses_arrive\n", "skip: buses_arrive\nretime:\n  buses_arrive: soon\n"),
+    ("exercise unknown top key", EXERCISE, "brief: Keep the pause.\n", "brief: Keep the pause.\nplayers: 2\n"),
+    ("exercise wrong version", EXERCISE, "negsim-exercise: 1\n", "negsim-exercise: 2\n"),
+    ("exercise with a negsim key", EXERCISE, "negsim-exercise: 1\n", "negsim-exercise: 1\nnegsim: 1\n"),
+    ("bad exercise id", EXERCISE, "id: drill\n", "id: Drill Two\n"),
+    ("exercise without brief", EXERCISE, "brief: Keep the pause.\n", ""),
+    ("roles empty", EXERCISE, "roles: [guard]\n", "roles: []\n"),
+    ("roles is text", EXERCISE, "roles: [guard]\n", "roles: guard\n"),
+    ("role listed twice", EXERCISE, "roles: [guard]\n", "roles: [guard, guard]\n"),
+    ("variants is a mapping", EXERCISE, "roles: [guard]\n", "roles: [guard]\nvariants: {v: 1}\n"),
+    ("inject without to", EXERCISE, "    to: guard\n", ""),
+    ("inject to nobody", EXERCISE, "    to: guard\n", "    to: []\n"),
+    ("inject date without time", EXERCISE, "  - at: 2031-03-10T10:30\n", "  - at: 2031-03-10\n"),
+    ("inject id with capitals", EXERCISE, "    id: guns\n", "    id: Guns\n"),
+    ("unknown inject key", EXERCISE, "    to: guard\n", "    to: guard\n    when: later\n"),
+    ("inject if is a list", EXERCISE, "    to: guard\n", "    to: guard\n    if: [pause]\n"),
+    ("decision without prompt", EXERCISE, "      prompt: Pull back?\n", ""),
+    ("decision of one option", EXERCISE, "        - label: Stay\n", ""),
+    ("option label is a number", EXERCISE, "        - label: Stay\n", "        - label: 1\n"),
+    ("option label is digits", EXERCISE, "        - label: Stay\n", '        - label: "2"\n'),
+    ("option without label", EXERCISE, "        - label: Stay\n", "        - debrief: Stay\n"),
+    ("option expected is text", EXERCISE, "          expected: true\n", "          expected: hoped for\n"),
+    ("effects is a list", EXERCISE, "          effects:\n            skip: [shelling]\n", "          effects: [shelling]\n"),
+    ("unknown effect", EXERCISE, "            skip: [shelling]\n", "            remove: [shelling]\n"),
+    ("effect otherwise without fire", EXERCISE, "            skip: [shelling]\n", "            skip: [shelling]\n            otherwise: resume\n"),
+    ("effect retime without time", EXERCISE, "            skip: [shelling]\n", "            retime:\n              shelling: soon\n"),
+    ("effect event without id", EXERCISE, "            skip: [shelling]\n", "            events:\n              - at: 2031-03-10T12:00\n                trigger: resume\n"),
+    ("objective without a kind", EXERCISE, "    never: broken\n", ""),
+    ("objective of two kinds", EXERCISE, "    never: broken\n", "    never: broken\n    reach: repairs\n"),
+    ("objective by without reach", EXERCISE, "    never: broken\n", "    never: broken\n    by: 2031-03-10T12:00\n"),
+    ("objective fact without equals", EXERCISE, "    never: broken\n", "    fact: engineers_released\n"),
+    ("objective without text", EXERCISE, "    text: The pause holds\n", ""),
 ]
 
 
@@ -157,8 +227,15 @@ def test_bad_files_are_rejected_by_schema_and_loader(tmp_path, name, base, old, 
     assert negsim.validate(str(path)) != [], "the loader accepts it"
 
 
+def test_the_bases_of_bad_are_valid(tmp_path):
+    for base in (MINIMAL, VARIANT, EXERCISE):
+        path = tmp_path / "good.yaml"
+        path.write_text(base, encoding="utf-8")
+        assert (schema_errors(str(path)), negsim.validate(str(path))) == ([], [])
+
+
 def test_the_schemas_code_list_is_the_shipped_one():
-    for kind in ("scenario", "variant"):
+    for kind in ("scenario", "variant", "exercise"):
         data = json.loads(schema.schema_text(kind))
         assert data["$defs"]["codes"]["properties"]["event"]["enum"] == list(codes.event_codes())
 
@@ -168,6 +245,14 @@ def test_scenario_and_variant_share_their_definitions():
     assert a == b
 
 
+def test_the_exercise_copies_the_scenarios_definitions():
+    """Self-contained, but each definition it shares with the scenario schema is the same."""
+    a, b = (json.loads(schema.schema_text(k))["$defs"] for k in ("scenario", "exercise"))
+    shared = set(a) & set(b)
+    assert {"text", "value", "guard", "local_time", "codes", "event"} <= shared
+    assert {k: b[k] for k in shared} == {k: a[k] for k in shared}
+
+
 def test_schema_command(tmp_path):
     result = run("schema", "scenario")
     assert result.exit_code == 0
@@ -175,16 +260,18 @@ def test_schema_command(tmp_path):
     assert result.stdout == (Path(schema.SCHEMAS) / "scenario.json").read_text(encoding="utf-8")
     bad = run("schema", "scenari")
     assert bad.exit_code == 2
-    assert bad.stderr == "Error: no schema for 'scenari'; did you mean 'scenario'? (schemas: scenario, variant)\n"
+    assert bad.stderr == "Error: no schema for 'scenari'; did you mean 'scenario'? (schemas: exercise, scenario, variant)\n"
     out = tmp_path / "variant.schema.json"
     proc = negsim_cmd("schema", "variant", "-o", str(out))
     assert proc.returncode == 0 and json.loads(out.read_text(encoding="utf-8"))["title"] == "negsim variant"
     assert negsim_cmd("schema", "variant", "-o", str(out)).returncode == 2
+    result = run("schema", "exercise")
+    assert result.exit_code == 0 and json.loads(result.stdout)["title"] == "negsim exercise"
 
 
 def test_kinds_are_the_files_in_the_schemas_folder():
     assert schema.kinds() == sorted(p.stem for p in Path(schema.SCHEMAS).glob("*.json"))
-    assert {"scenario", "variant"} <= set(schema.kinds())
+    assert {"scenario", "variant", "exercise"} <= set(schema.kinds())
 
 
 def keys_of(node: object) -> set[str]:
@@ -201,8 +288,21 @@ def keys_of(node: object) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize(("kind", "page"), [("scenario", "docs/scenario-format.md"), ("variant", "docs/reference/variant-format.md")])
-def test_the_format_reference_names_every_key_of_the_schema(kind, page):
+# (kind, its format reference, the $defs copied from the scenario schema whose keys the scenario
+# format names: an exercise's added events are "written as in a scenario's timeline")
+@pytest.mark.parametrize(
+    ("kind", "page", "from_scenario"),
+    [
+        ("scenario", "docs/scenario-format.md", ()),
+        ("variant", "docs/reference/variant-format.md", ()),
+        ("exercise", "docs/reference/exercise-format.md", ("event", "codes")),
+    ],
+)
+def test_the_format_reference_names_every_key_of_the_schema(kind, page, from_scenario):
     text = (ROOT / page).read_text(encoding="utf-8")
-    missing = sorted(k for k in keys_of(json.loads(schema.schema_text(kind))) if f"`{k}`" not in text and f"{k}:" not in text)
+    data = json.loads(schema.schema_text(kind))
+    scenario_defs = json.loads(schema.schema_text("scenario"))["$defs"]
+    for name in from_scenario:
+        assert data["$defs"].pop(name) == scenario_defs[name]  # its keys: the scenario case
+    missing = sorted(k for k in keys_of(data) if f"`{k}`" not in text and f"{k}:" not in text)
     assert missing == []
