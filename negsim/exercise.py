@@ -190,6 +190,8 @@ def build_exercise(root: Node, path: str, digest: str) -> Exercise:
     c.keys(top, "the exercise", REQUIRED, OPTIONAL)
     id_node = top.get("id")
     xid = c.identifier(id_node, "exercise id", SCENARIO_ID) if isinstance(id_node, Scalar) else None
+    if id_node is not None and not isinstance(id_node, Scalar):
+        c.error(id_node, "the exercise id must be a word such as 'aleppo-mediators-exercise'")
     title = c.text(top.get("title"), "title") or ""
     description = c.text(top.get("description"), "description") or ""
     brief = c.text(top.get("brief"), "brief") or ""

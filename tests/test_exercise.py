@@ -211,3 +211,12 @@ def test_an_exercise_refuses_an_uncertain_scenario(tmp_path):
         f"{path}:{line}:11: an exercise replays one history, but this scenario is uncertain (fact 'checkpoints_open' "
         "is drawn); use a scenario or variants without 'p', 'jitter' or 'draw'"
     ]
+
+
+def test_an_exercise_id_that_is_not_a_word_is_refused(tmp_path):
+    text = (SCENARIOS / "fenmarch-exercise.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "x.yaml"
+    path.write_text(text.replace("id: fenmarch-exercise\n", "id: {name: fenmarch}\n", 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_exercise(str(path))
+    assert any(p.message == "the exercise id must be a word such as 'aleppo-mediators-exercise'" for p in err.value.problems)
