@@ -76,8 +76,8 @@ def _option(inject: Inject, answer: object) -> int | None:
     if isinstance(answer, int):
         return answer if 1 <= answer <= len(inject.options) else None
     text = " ".join(str(answer).split())
-    if text.isdigit():
-        return _option(inject, int(text))
+    if text.isdigit():  # (a number too long to be an option is not read as one)
+        return _option(inject, int(text)) if len(text) <= 6 else None
     return next((o.number for o in inject.options if o.label.casefold() == text.casefold()), None)
 
 
@@ -185,7 +185,8 @@ def _ask(session: Session, pos: Position, echo: Callable[[str], None], read: Cal
         elif word == "quit":
             raise Stopped(f"stopped at inject {inject.id}, without a debrief")
         else:
-            what = f"'{text}' is not" if text else "An empty answer is not"
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            what = f"'{shown}' is not" if text else "An empty answer is not"
             hint = f"answer 1 to {len(inject.options)}, a label, or" if inject.options else "press Enter, or type"
             echo(f"  {what} an option: {hint} a command ('help' lists them).\n")
 

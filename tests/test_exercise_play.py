@@ -396,3 +396,12 @@ def test_resume_rejects_files_that_are_not_sessions(tmp_path):
     result = run("exercise", "play", path, "--resume", str(bad))
     assert result.exit_code == 1
     assert result.stderr == f"{bad}: action 1: inject 'news' is not the next one in this session\n"
+
+
+def test_input_in_another_encoding_or_absurdly_long_is_asked_again():
+    proc = negsim_cmd("exercise", "play", "fenmarch-exercise", input=b"\xe9t\xe9\n" + b"9" * 100_000 + b"\n")
+    out = proc.stdout.decode()
+    assert proc.returncode == 1, proc.stderr  # the input then ends: stopped cleanly, no crash
+    assert "'\ufffdt\ufffd' is not an option" in out
+    assert "'" + "9" * 37 + "...' is not an option" in out
+    assert b"internal error" not in proc.stderr

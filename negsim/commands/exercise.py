@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..cli import EXIT_INPUT, UsageError, _emit, _count
@@ -82,11 +84,13 @@ def play(
     click.echo(render_opening(session), nl=False)
     if resume:
         click.echo(f"\nResumed from {resume}: {_count(len(session.actions), 'action')} already taken.")
-    stdin = click.get_text_stream("stdin")
+    stdin = getattr(sys.stdin, "buffer", None)  # bytes, so that input in another encoding cannot crash
 
     def read() -> str | None:
-        line = stdin.readline()
-        return line if line else None
+        line = stdin.readline() if stdin is not None else sys.stdin.readline()
+        if not line:
+            return None
+        return line.decode("utf-8", "replace") if isinstance(line, bytes) else line
 
     try:
         session = run_play(session, echo=lambda t: click.echo(t, nl=False), read=read, answers=scripted, answers_path=answers or "")
