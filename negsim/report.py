@@ -18,7 +18,7 @@ from .diagram import build as build_diagram
 from .engine import Engine
 from .model import Scenario
 from .render.common import value
-from .trace import BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Block, Step, Trace
+from .trace import ABSENT, BLOCKED, FIRED, INVALID, NOTED, OTHERWISE, SKIPPED, Block, Step, Trace
 
 OUTCOME_WORDS = {
     FIRED: "the deal moved on",
@@ -27,6 +27,7 @@ OUTCOME_WORDS = {
     INVALID: "not possible from this state",
     SKIPPED: "did not happen",
     NOTED: "recorded",
+    ABSENT: "did not happen in this sampled run",
 }
 
 
@@ -127,6 +128,10 @@ def _entry(step: Step, sc: Scenario) -> Entry:
     if step.outcome == SKIPPED:
         cond = next((e.if_.text for e in sc.timeline if e.id == step.event and e.if_), "its condition")
         lines.append(f"Did not happen: its condition '{cond}' did not hold (the deal was {step.from_state}).")
+    if step.outcome == ABSENT:
+        p = next((e.p for e in sc.timeline if e.id == step.event), None)
+        chance = f" (it happens with p={p:g})" if p is not None else ""
+        lines.append(f"Did not happen in this sampled run{chance}.")
     for fid, v in step.set:
         fact = sc.facts.get(fid)
         lines.append(f"Now {fid} = {value(v)}" + (f" ({fact.text})." if fact and fact.text else "."))
@@ -184,6 +189,8 @@ def _side(step: Step | None) -> str:
         return "the event does not happen"
     if step.outcome == SKIPPED:
         return f"did not happen (its 'if' did not hold); stays {step.from_state}"
+    if step.outcome == ABSENT:
+        return f"did not happen in this sampled run; stays {step.from_state}"
     parts = [f"adds {ref}" for ref in step.added] + [f"drops {ref}" for ref in step.dropped]
     for i, a in enumerate(step.attempts):
         name = f"otherwise {a.trigger}" if i else a.trigger

@@ -420,3 +420,11 @@ def test_report_and_diagram_path_of_an_uncertain_scenario_need_a_seed():
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2
         assert result.stderr.startswith("Error: 'aleppo-uncertain' leaves 6 things to chance (fact 'checkpoints_open' is drawn")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_report_tells_an_uncertain_event_that_did_not_happen(fmt):
+    seed = next(s for s in range(100) if any(st.outcome == "absent" for st in negsim.replay(negsim.load("aleppo-uncertain"), s).steps))
+    result = CliRunner().invoke(cli, ["report", "aleppo-uncertain", "--seed", str(seed), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert "Did not happen in this sampled run (it happens with p=" in unescape(result.stdout)

@@ -121,7 +121,8 @@ def report(
 
     \b
     For an uncertain scenario, --seed chooses the run the report tells, and
-    --runs N adds a sweep (with the same seed) of how often each ending comes.
+    --runs N adds a sweep (with the same seed, 0 if none is given) of how
+    often each ending comes.
 
     \b
     Examples:
@@ -137,6 +138,12 @@ def report(
         fmt = REPORT_SUFFIXES.get(os.path.splitext(output)[1].lower())
         if fmt is None:
             raise UsageError(f"cannot tell the report format from '{output}': name it .html or .md, or give --format html|md")
+    if output is not None and output != "-":  # refuse now, not after the work
+        from ..outputs import check_target
+
+        check_target(output, force=force)
+    if runs is not None and seed is None:
+        seed = 0  # the sweep's default seed; the report tells that seed's run
     if layout == "graphviz" and fmt == "html":
         from ..diagram import GRAPHVIZ_MISSING, graphviz_available
 
@@ -162,7 +169,7 @@ def report(
         from ..sweep import default_workers
         from ..sweep import sweep as run_sweep
 
-        result = run_sweep(base, runs, seed or 0, workers=default_workers())
+        result = run_sweep(base, runs, seed, workers=default_workers())
         outcomes = ({state: share.count for state, share in result.points[0].finals}, runs)
     made = build(base, comparisons, outcomes, seed)
     if fmt == "html":
