@@ -59,6 +59,7 @@ class NegsimGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
         _tolerant_streams()
+        previous = _stop_on_terminate()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = code if isinstance(code, int) else 0
@@ -74,7 +75,12 @@ class NegsimGroup(click.Group):
             code = 0
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "negsim"
-            click.echo(f"Error: {exc.format_message().rstrip('.')}; see '{where} --help'", err=True)
+            message = exc.format_message().rstrip(".")
+            for option in ("--no-color", "--color"):  # a global option typed after the command
+                if message == f"No such option '{option}'" and where != "negsim":
+                    message += f": it goes before the command, as in 'negsim {option} {where.split(' ', 1)[1]} ...'"
+                    break
+            click.echo(f"Error: {message}; see '{where} --help'", err=True)
             code = EXIT_USAGE
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
@@ -100,9 +106,33 @@ class NegsimGroup(click.Group):
                 err=True,
             )
             code = EXIT_BUG
+        finally:
+            if previous is not None:
+                import signal
+
+                signal.signal(signal.SIGTERM, previous)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _stop_on_terminate():  # noqa: ANN202
+    """Make SIGTERM (kill, a closing terminal, a job scheduler) stop negsim as Ctrl-C does.
+
+    Python's default dies on the spot: temporary files stay behind and a
+    sweep's worker processes are orphaned. Raising KeyboardInterrupt runs
+    the same clean-up paths as Ctrl-C. Returns the handler it replaced.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        return None
+
+    def stop(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _tolerant_streams() -> None:

@@ -297,3 +297,12 @@ def test_a_reader_that_stops_early_is_not_an_error():
         timeout=60,
     )
     assert status.returncode == 0
+
+
+def test_a_global_option_after_the_command_says_where_it_goes():
+    result = CliRunner().invoke(cli, ["replay", "aleppo-2016-12", "--no-color"], prog_name="negsim")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: No such option '--no-color': it goes before the command, as in 'negsim --no-color replay ...'; "
+        "see 'negsim replay --help'\n"
+    )

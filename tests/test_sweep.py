@@ -226,3 +226,57 @@ def test_reach_times_are_quartiles_of_the_jittered_times(closed_form):
     q1, median, q3 = (t.strftime("%H:%M") for t in point.reach_times)
     # 'first' is at 10:00, moved uniformly by up to 30 minutes either way
     assert (q1, median, q3) in {(a, b, c) for a in ("09:44", "09:45", "09:46") for b in ("09:59", "10:00", "10:01") for c in ("10:14", "10:15", "10:16")}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--csv", "-"], "Error: --csv needs a file name: the table goes to the terminal, the rows to the file\n"),
+        (["--set", "checkpoints_open=true", "--grid", "checkpoints_open=false,true"],
+         "Error: --grid: 'checkpoints_open' is also given with --set; use one or the other\n"),
+    ],
+)
+def test_sweep_refuses_conflicting_outputs_and_facts(args, message):
+    result = CliRunner().invoke(cli, ["sweep", "aleppo-uncertain", *args])
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+def test_sweep_refuses_the_same_file_for_table_and_rows(tmp_path):
+    same = tmp_path / "same.txt"
+    result = CliRunner().invoke(cli, ["sweep", "aleppo-uncertain", "--csv", str(same), "-o", str(same)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: -o and --csv both name {same}; give them different files\n"
+    assert not same.exists()
+
+
+def test_sweep_refuses_an_existing_output_before_running(tmp_path):
+    out = tmp_path / "table.txt"
+    out.write_text("mine\n")
+    result = CliRunner().invoke(cli, ["sweep", "aleppo-uncertain", "--runs", "100000000", "-o", str(out)])
+    assert result.exit_code == 2  # at once: a hundred million runs were not made first
+    assert result.stderr == f"Error: {out} already exists; use --force to overwrite it\n"
+
+
+def test_sigterm_stops_a_sweep_cleanly_and_leaves_no_files(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "negsim", "sweep", "aleppo-uncertain", "--runs", "5000000", "--workers", "2", "--quiet", "--csv", "rows.csv"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".negsim-*.tmp")) and time.monotonic() < deadline:  # the sweep is under way
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().endswith("Interrupted: rows.csv was not written.\n")
+    assert list(tmp_path.iterdir()) == []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from ..cli import _check_state, _emit, output_options, whatif_options
+from ..cli import UsageError, _check_state, _emit, output_options, whatif_options
 
 
 @click.command()
@@ -66,7 +67,15 @@ def sweep(
     if output is not None and output != "-":  # refuse now, not after a long sweep
         check_target(output, force=force)
     if csv_path is not None:
+        if csv_path == "-":
+            raise UsageError("--csv needs a file name: the table goes to the terminal, the rows to the file")
         check_target(csv_path, force=force, option="--csv")
+        if output is not None and output != "-" and os.path.realpath(output) == os.path.realpath(csv_path):
+            raise UsageError(f"-o and --csv both name {output}; give them different files")
+    fixed = {s.partition("=")[0].strip() for s in sets}
+    for fid, _ in axes:
+        if fid in fixed:
+            raise UsageError(f"--grid: '{fid}' is also given with --set; use one or the other")
     if not sc.uncertain and not quiet:
         click.echo(f"note: '{sc.id}' draws nothing at random, so every run is the same", err=True)
     total = runs * math.prod(len(v) for _, v in axes)
