@@ -405,3 +405,12 @@ def test_input_in_another_encoding_or_absurdly_long_is_asked_again():
     assert "'\ufffdt\ufffd' is not an option" in out
     assert "'" + "9" * 37 + "...' is not an option" in out
     assert b"internal error" not in proc.stderr
+
+
+def test_output_paths_are_refused_before_play(tmp_path):
+    same = str(tmp_path / "s.json")
+    proc = negsim_cmd("exercise", "play", "fenmarch-exercise", "--transcript", same, "--debrief", same)
+    assert (proc.returncode, proc.stderr.decode()) == (2, f"Error: --transcript and --debrief both name {same}; give them different files\n")
+    proc = negsim_cmd("exercise", "play", "fenmarch-exercise", "--transcript", str(tmp_path))
+    assert (proc.returncode, proc.stderr.decode()) == (2, f"Error: cannot write to {tmp_path}: it is a directory\n")
+    assert proc.stdout == b""  # refused before the brief was shown

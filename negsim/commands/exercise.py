@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -74,6 +75,8 @@ def play(
     for path, option in ((transcript, "--transcript"), (debrief_file, "--debrief")):  # refuse before play, not after an hour of it
         if path:
             check_target(path, force=force, option=option)
+    if transcript and debrief_file and os.path.realpath(transcript) == os.path.realpath(debrief_file):
+        raise UsageError(f"--transcript and --debrief both name {transcript}; give them different files")
     scripted = load_answers(answers, ex) if answers else None
     if resume:
         session = resume_session(ex, resume)
