@@ -205,6 +205,14 @@ def _fire(session: Session, pos: Position, name: str, echo: Callable[[str], None
         hint = did_you_mean(name, later) or f"; not yet played: {', '.join(later) or 'none'}"
         echo(f"  Cannot fire '{name}': it {why}{hint}\n")
         return None
+    inject = next(i for i in session.exercise.injects if i.id == name)
+    now = {**pos.situation.facts, "state": pos.situation.state}
+    if inject.if_ is not None and not inject.if_.fn(now):
+        echo(
+            f"  Cannot fire '{name}' now: its 'if: {inject.if_.text}' does not hold at {pos.at:%d %b %H:%M} "
+            f"(the deal is {pos.situation.state}); it stays at its own time.\n"
+        )
+        return None
     echo(f"  Inject {name} is brought forward to {pos.at:%d %b %H:%M}.\n")
     return session.add(Action(FIRE, name, at=pos.at))
 

@@ -414,3 +414,10 @@ def test_output_paths_are_refused_before_play(tmp_path):
     proc = negsim_cmd("exercise", "play", "fenmarch-exercise", "--transcript", str(tmp_path))
     assert (proc.returncode, proc.stderr.decode()) == (2, f"Error: cannot write to {tmp_path}: it is a directory\n")
     assert proc.stdout == b""  # refused before the brief was shown
+
+
+def test_an_inject_whose_if_does_not_hold_cannot_be_fired_early():
+    proc = negsim_cmd("exercise", "play", "aleppo-mediators-exercise", input=b"fire ceasefire_due\nquit\n")
+    assert proc.returncode == 0
+    assert ("Cannot fire 'ceasefire_due' now: its 'if: state == \"renegotiated\"' does not hold at 14 Dec 04:30 "
+            "(the deal is buses_staged); it stays at its own time.") in proc.stdout.decode()
