@@ -368,10 +368,11 @@ def test_a_fired_inject_whose_if_fails_is_reported(tmp_path):
     early = run("exercise", "play", path, input="fire late\n2\n2\n\n")
     assert early.exit_code == 0, early.output
     assert "== Wed 01 Jan 09:00  inject late, to Alpha ==" in early.stdout  # the deal is still open at 09:00
-    # once early=2 has signed the deal, 'late' (if state == "open") cannot come
+    # once early=2 has signed the deal, 'late' (if state == "open") cannot be fired: it keeps its own time
     signed = run("exercise", "play", path, input="2\nfire late\n\n")
     assert signed.exit_code == 0, signed.output
-    assert "  (inject late was fired, but its 'if' does not hold now: it is passed over)\n" in signed.stdout
+    assert ("Cannot fire 'late' now: its 'if: state == \"open\"' does not hold at 01 Jan 09:30 (the deal is signed); "
+            "it stays at its own time.\n") in signed.stdout
 
 
 def test_resume_rejects_files_that_are_not_sessions(tmp_path):
