@@ -158,11 +158,11 @@ def test_markdown_has_the_same_facts_as_the_html(with_variants):
 
 def test_markdown_outcomes_table_has_bars(with_variants):
     doc = render_report_md(with_variants)
-    rows = doc.split("| Final state | Runs | Share | |\n| --- | ---: | ---: | --- |\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    rows = doc.split("| Final state | Runs | Share | 95% interval | |\n| --- | ---: | ---: | ---: | --- |\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert rows == [
-        "| `reinstated` | 61 | 61.0% | " + "\u2588" * 18 + " |",
-        "| `collapsed` | 30 | 30.0% | " + "\u2588" * 9 + " |",
-        "| `evacuating` | 9 | 9.0% | " + "\u2588" * 3 + " |",
+        "| `reinstated` | 61 | 61.0% | 51.2-70.0% | " + "\u2588" * 18 + " |",
+        "| `collapsed` | 30 | 30.0% | 21.9-39.6% | " + "\u2588" * 9 + " |",
+        "| `evacuating` | 9 | 9.0% | 4.8-16.2% | " + "\u2588" * 3 + " |",
     ]
 
 
@@ -261,7 +261,7 @@ def test_bar_chart_bars_follow_the_counts():
     assert names == ["b&lt;x&gt;", "a", "c"]  # in the order given, escaped
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)"', svg)]
     assert widths == [108.0, 216.0, 36.0]
-    assert "60 (60.0%)" in svg and "(100 runs)" in svg
+    assert "60 (60.0%, 95%: 50.2-69.1)" in svg and "(100 runs)" in svg
     with pytest.raises(ValueError):
         bar_chart_svg({"a": 1}, 0)
 

@@ -12,7 +12,7 @@ from html import escape
 
 from .. import __version__
 from ..report import OUTCOME_WORDS, Entry, Report, VariantSection
-from .common import day
+from .common import day, value
 from .svg import bar_chart_svg, diagram_svg
 
 CSS = """
@@ -74,6 +74,12 @@ def render_report_html(report: Report, engine: str = "auto") -> str:
         out.append(f"<p>{e(' '.join(sc.description.split()))}</p>")
     if trace.applied:
         out.append("<p><strong>What-ifs:</strong></p><ul>" + "".join(f"<li>{e(w)}</li>" for w in trace.applied) + "</ul>")
+    if trace.seed is not None:
+        drawn = ", ".join(f"{fid} = {value(v)}" for fid, v in trace.drawn)
+        out.append(
+            f"<p><strong>Seed:</strong> {trace.seed} (replay this run with <code>--seed {trace.seed}</code>)"
+            + (f"; drawn: {e(drawn)}" if drawn else "") + "</p>"
+        )
     out.append(
         f'<p class="summary"><strong>Final state:</strong> <code>{e(trace.final_state)}</code><br>'
         f"<strong>Path:</strong> {' &rarr; '.join(f'<code>{e(s)}</code>' for s in trace.path)}</p>"

@@ -12,7 +12,7 @@ import re
 from .. import __version__
 from ..diagram import to_mermaid
 from ..report import OUTCOME_WORDS, Entry, Report, VariantSection
-from .common import day
+from .common import day, value
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~&])")
 
@@ -34,6 +34,9 @@ def render_report_md(report: Report) -> str:
         out += ["", md(sc.description)]
     if trace.applied:
         out += ["", "**What-ifs:**", "", *[f"- {md(w)}" for w in trace.applied]]
+    if trace.seed is not None:
+        drawn = ", ".join(f"{fid} = {value(v)}" for fid, v in trace.drawn)
+        out += ["", f"**Seed:** {trace.seed} (replay this run with `--seed {trace.seed}`)" + (f"; drawn: {md(drawn)}" if drawn else "")]
     out += [
         "",
         f"**Final state:** {code(trace.final_state)}  ",
@@ -68,8 +71,12 @@ def render_report_md(report: Report) -> str:
             out += _variant(v, r)
     if r.sweep is not None:
         counts, total = r.sweep
-        out += ["", "## Outcomes", "", f"Final states ({total:,} runs)", "", "| Final state | Runs | Share | |", "| --- | ---: | ---: | --- |"]
-        out += [f"| {code(k)} | {n:,} | {100.0 * n / total:.1f}% | {_bar(n, total)} |" for k, n in counts.items()]
+        from ..sweep import wilson
+
+        out += ["", "## Outcomes", "", f"Final states ({total:,} runs)", "", "| Final state | Runs | Share | 95% interval | |", "| --- | ---: | ---: | ---: | --- |"]
+        for k, n in counts.items():
+            ci = wilson(n, total)
+            out.append(f"| {code(k)} | {n:,} | {100.0 * n / total:.1f}% | {100 * ci.low:.1f}-{100 * ci.high:.1f}% | {_bar(n, total)} |")
     out += ["", "---", "", f"negsim {__version__} - scenario {code(sc.id)}, sha256 {code(sc.sha256)}"]
     return "\n".join(out) + "\n"
 

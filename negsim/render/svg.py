@@ -179,6 +179,13 @@ def _text(x: float, y: float, lines: list[str], size: int, step: int, colour: st
     return f'<text y="{y:.1f}" text-anchor="middle" font-size="{size}" fill="{colour}">{"".join(spans)}</text>'
 
 
+def _wilson(n: int, total: int) -> tuple[float, float]:
+    from ..sweep import wilson
+
+    share = wilson(n, total)
+    return 100 * share.low, 100 * share.high
+
+
 def bar_chart_svg(counts: Mapping[str, int], total: int, title: str = "Final states") -> str:
     """A horizontal bar chart of how many runs ended in each final state, in the given order.
 
@@ -191,7 +198,7 @@ def bar_chart_svg(counts: Mapping[str, int], total: int, title: str = "Final sta
     names = list(counts)
     label_w = max([len(n) for n in names] + [5]) * CHAR_W + 12
     bar_w, row_h, top = 360.0, 24, 30
-    width = label_w + bar_w + 110
+    width = label_w + bar_w + 230  # room for "1,234 (12.3%, 95%: 11.9-12.8)" after a full bar
     height = top + row_h * len(names) + 10
     out = [
         f'<svg class="chart" role="img" viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica, Arial, sans-serif">',
@@ -203,10 +210,11 @@ def bar_chart_svg(counts: Mapping[str, int], total: int, title: str = "Final sta
         y = top + i * row_h
         w = bar_w * n / total
         share = 100.0 * n / total
+        low, high = _wilson(n, total)
         out.append(
             f'<g class="bar"><text x="{label_w - 6:.1f}" y="{y + 15}" text-anchor="end" font-size="{FONT}">{escape(name)}</text>'
             f'<rect x="{label_w:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="#1d4ed8"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="{FONT}">{n:,} ({share:.1f}%)</text></g>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="{FONT}">{n:,} ({share:.1f}%, 95%: {low:.1f}-{high:.1f})</text></g>'
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"
