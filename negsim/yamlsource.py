@@ -14,6 +14,7 @@ bool, ``2000`` an int, ``"2000"`` a str), and each keeps its source text.
 from __future__ import annotations
 
 import os
+import re
 from typing import NamedTuple, Union
 
 import yaml
@@ -150,6 +151,17 @@ def parse(text: str, path: str) -> Node:
         return _Composer(text, path, yaml.SafeLoader).compose()
 
 
+# a line whose value starts with a quote: 'key: "...', '- "...', or '- key: "...'
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _closes(quote: str, rest: str) -> bool:
+    """Whether ``rest`` (what follows an opening quote on its line) closes it."""
+    if quote == '"':
+        return re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+    return "'" in rest.replace("''", "")
+
+
 class _TooDeepForLibyaml(Exception):
     pass
 
@@ -193,9 +205,24 @@ class _Composer:
                 what += f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
             if mark is not None and self.text[mark.index : mark.index + 1] == "\t":
                 what += "; indent with spaces, not tabs"
+            elif mark is not None:
+                what += self._hint(what, mark.line, mark.column)
             raise self.fail(mark, f"YAML syntax error: {what}") from None
         except (yaml.YAMLError, UnicodeError) as exc:  # pragma: no cover - errors without a mark
             raise ScenarioError([Problem(Loc(self.path, 1, 1), f"YAML error: {exc}")]) from None
+
+    def _hint(self, what: str, line: int, column: int) -> str:
+        """A likely cause of a syntax error, in words: the usual ones are quoting mistakes."""
+        lines = self.text.split("\n")
+        for n in range(min(line, len(lines) - 1), max(-1, line - 40), -1):
+            m = _OPENS_QUOTE.match(lines[n])
+            if m and not _closes(m.group(1), m.group(2)):
+                return f"; the quote ({m.group(1)}) opened at line {n + 1} is not closed on that line: close it with the same quote"
+        if "mapping values are not allowed" in what:
+            if ": " in lines[line][:column] if line < len(lines) else False:
+                return "; text that contains ': ' must be in quotes, such as cite: \"Talks: no agreement\""
+            return "; check this line's indentation: the keys of one mapping start in the same column"
+        return ""
 
     def _document(self, events) -> Node:
         root: Node | None = None

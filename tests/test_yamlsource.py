@@ -134,16 +134,20 @@ SYNTAX = {
         'negsim: 1\ntitle: "A deal\n',
         {
             "libyaml": "f.yaml:3:1: YAML syntax error: found unexpected end of stream "
-            "(while scanning a quoted scalar started at line 2, column 8)",
+            "(while scanning a quoted scalar started at line 2, column 8); "
+            'the quote (") opened at line 2 is not closed on that line: close it with the same quote',
             "python": "f.yaml:3:1: YAML syntax error: found unexpected end of stream "
-            "(while scanning a quoted scalar started at line 2, column 8)",
+            "(while scanning a quoted scalar started at line 2, column 8); "
+            'the quote (") opened at line 2 is not closed on that line: close it with the same quote',
         },
     ),
     "bad indentation": (
         "negsim: 1\n  id: x\n",
         {
-            "libyaml": "f.yaml:2:5: YAML syntax error: mapping values are not allowed in this context",
-            "python": "f.yaml:2:5: YAML syntax error: mapping values are not allowed here",
+            "libyaml": "f.yaml:2:5: YAML syntax error: mapping values are not allowed in this context; "
+            "check this line's indentation: the keys of one mapping start in the same column",
+            "python": "f.yaml:2:5: YAML syntax error: mapping values are not allowed here; "
+            "check this line's indentation: the keys of one mapping start in the same column",
         },
     ),
     "tab indentation": (
@@ -158,8 +162,10 @@ SYNTAX = {
     "value with a colon": (
         "title: Deal: agreed\n",
         {
-            "libyaml": "f.yaml:1:12: YAML syntax error: mapping values are not allowed in this context",
-            "python": "f.yaml:1:12: YAML syntax error: mapping values are not allowed here",
+            "libyaml": "f.yaml:1:12: YAML syntax error: mapping values are not allowed in this context; "
+            "text that contains ': ' must be in quotes, such as cite: \"Talks: no agreement\"",
+            "python": "f.yaml:1:12: YAML syntax error: mapping values are not allowed here; "
+            "text that contains ': ' must be in quotes, such as cite: \"Talks: no agreement\"",
         },
     ),
     "unknown escape": (
