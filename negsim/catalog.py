@@ -84,6 +84,9 @@ def resolve(name: str, kind: str = "scenario") -> str:
     candidate = os.path.join(bundled_dir(), name + ".yaml")
     if name and os.path.isfile(candidate):
         return candidate
+    for suffix in (".yaml", ".yml"):  # 'negsim replay my-deal' beside my-deal.yaml
+        if name and os.path.isfile(name + suffix):
+            raise UsageError(f"no bundled {kind} or file named '{name}'; did you mean the file '{name}{suffix}'?")
     everything = bundled()
     same_kind = [b.id for b in everything if b.kind == kind]
     hint = did_you_mean(name, [b.id for b in everything])

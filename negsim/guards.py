@@ -489,6 +489,9 @@ class _Parser:
         if name == "state":
             return self._no_suffix(_Expr(STR, itemgetter("state"), tok.pos, is_state=True))
         type_ = self.types.get(name)
+        if type_ is None and name.lower() in ("yes", "no", "on", "off"):
+            word = "true" if name.lower() in ("yes", "on") else "false"
+            raise GuardError(f"'{name}' is not a value in guards; write {word}", tok.pos)
         if type_ is None:
             hint = did_you_mean(name, sorted(self.types))
             if not hint and self.types:

@@ -264,7 +264,10 @@ def parse_set(text: str, sc: Scenario, option: str = "--set") -> SetFact:
     name, eq, raw = text.partition("=")
     name = name.strip()
     if not eq or not name:
-        raise UsageError(f"--set needs FACT=VALUE, such as --set checkpoints_open=true; got '{text}'")
+        example = sc.facts.get(name) or next(iter(sc.facts.values()), None)
+        shown = example and (not example.value if example.type == "boolean" else example.value)
+        such = f", such as --set {example.id}={value_text(shown)}" if example else ""
+        raise UsageError(f"--set needs FACT=VALUE{such}; got '{text}'")
     fact = sc.facts.get(name)
     if fact is None:
         raise UsageError(f"{option}: unknown fact '{name}'{known_names(name, sc.facts, 'facts')}")
@@ -291,10 +294,19 @@ def parse_set(text: str, sc: Scenario, option: str = "--set") -> SetFact:
     return SetFact(name, value)
 
 
+def value_text(v: FactValue) -> str:
+    """A fact value as typed after --set."""
+    return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+
 def parse_without(text: str, sc: Scenario) -> Without:
     """``PARTY`` or ``PARTY.CONDITION`` (raises UsageError)."""
     party, dot, cond = text.strip().partition(".")
     if party not in sc.parties:
+        owners = [pid for pid, p in sc.parties.items() if party in p.conditions] if not dot else []
+        if owners:  # a condition named without its party
+            refs = " or ".join(f"'{pid}.{party}'" for pid in owners)
+            raise UsageError(f"--without: '{party}' is a condition, not a party; name it with its party: {refs}")
         raise UsageError(f"--without: unknown party '{party}'{known_names(party, sc.parties, 'parties')}")
     if dot:
         conditions = sc.parties[party].conditions

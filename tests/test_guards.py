@@ -558,3 +558,10 @@ def test_well_typed_guards_compile_and_compute_what_python_computes(guard_and_fn
     else:
         result = guard(env)
         assert type(result) is bool and result == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("ready == yes", "'yes' is not a value in guards; write true"), ("off", "'off' is not a value in guards; write false")])
+def test_yaml_words_for_true_and_false_are_explained(text, message):
+    with pytest.raises(GuardError) as err:
+        compile_guard(text, {"ready": "boolean"})
+    assert err.value.message == message

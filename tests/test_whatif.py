@@ -242,7 +242,7 @@ def test_events_retime_and_conditions_in_a_variant(write):
         (["--set", "evacuees_sought=lots"], "Error: --set: 'evacuees_sought' is a whole number, not 'lots'"),
         (["--set", "shellng=true"], "Error: --set: unknown fact 'shellng'; did you mean 'shelling'?"),
         (["--set", "zzz=1"], "Error: --set: unknown fact 'zzz'; known facts: buses_and_convoys_agreed, buses_at_meeting_points, checkpoints_open, destination, evacuees_sought, foua_kfraya_siege_lifted, foua_kfraya_wounded_offered, hostages_released, iranian_remains_returned, rebels_ready_to_leave, rebels_retaliated, shelling, wanted_fighters_handed_over"),
-        (["--set", "shelling"], "Error: --set needs FACT=VALUE, such as --set checkpoints_open=true; got 'shelling'"),
+        (["--set", "shelling"], "Error: --set needs FACT=VALUE, such as --set shelling=true; got 'shelling'"),
     ],
 )
 def test_bad_command_line_whatifs_are_usage_errors(args, message):
@@ -366,3 +366,31 @@ def test_a_variant_that_changes_nothing_is_refused(write):
 def test_without_a_whole_party_covers_its_conditions():
     result = run("replay", "aleppo-2016-12", "--without", "militias", "--without", "militias.open_checkpoints")
     assert result.exit_code == 0 and "What-ifs: without militias\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--without", "open_checkpoints"],
+         "Error: --without: 'open_checkpoints' is a condition, not a party; name it with its party: 'militias.open_checkpoints'\n"),
+        (["--set", "evacuees_sought"], "Error: --set needs FACT=VALUE, such as --set evacuees_sought=2000; got 'evacuees_sought'\n"),
+    ],
+)
+def test_whatif_mistakes_suggest_the_right_form(args, message):
+    from click.testing import CliRunner
+
+    from negsim.cli import cli
+
+    result = CliRunner().invoke(cli, ["replay", "aleppo-2016-12", *args])
+    assert (result.exit_code, result.stderr) == (2, message)
+
+
+def test_a_file_named_without_its_suffix_is_suggested(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from negsim.cli import cli
+
+    (tmp_path / "my-deal.yaml").write_text("negsim: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["replay", "my-deal"])
+    assert (result.exit_code, result.stderr) == (2, "Error: no bundled scenario or file named 'my-deal'; did you mean the file 'my-deal.yaml'?\n")
