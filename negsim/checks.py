@@ -19,7 +19,7 @@ from .yamlsource import Map, Node, Scalar, Seq, type_name
 ID = re.compile(r"^[a-z][a-z0-9_]*\Z")
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})\Z")
-DURATION = re.compile(r"^(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?\Z")
+DURATION = re.compile(r"^(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?\Z")
 MAX_JITTER = 7 * 24 * 60  # a week, in minutes
 LOCAL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?\Z")
 
@@ -130,6 +130,12 @@ class Checker:
         v = node.value if isinstance(node, Scalar) else None
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v not in (float("inf"), float("-inf")):
             return v
+        if isinstance(v, float):
+            self.error(node, f"{what} must be a finite number, not {_shown(node)}")
+            return None
+        if isinstance(v, str) and re.fullmatch(r"[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+", v):
+            self.error(node, f"{what} must be a number; YAML reads {_shown(node)} as text: write it with a decimal point, such as 1.0e-3")
+            return None
         self.error(node, f"{what} must be a number, not {_kind(node)}")
         return None
 

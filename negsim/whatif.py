@@ -272,6 +272,8 @@ def parse_set(text: str, sc: Scenario, option: str = "--set") -> SetFact:
     if fact is None:
         raise UsageError(f"{option}: unknown fact '{name}'{known_names(name, sc.facts, 'facts')}")
     raw = raw.strip()
+    if len(raw) > 1000:
+        raise UsageError(f"{option}: the value for '{name}' is {len(raw):,} characters long; give a shorter one")
     value: FactValue
     if fact.type == "boolean":
         if raw.lower() not in ("true", "false"):

@@ -330,7 +330,10 @@ class _Composer:
             try:
                 value = self.constructor.construct_object(node)
             except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-                raise self.fail(ev.start_mark, f"bad value {ev.value!r}: {getattr(exc, 'problem', exc)}") from None
+                shown = ev.value if len(ev.value) <= 40 else ev.value[:37] + "..."
+                if ev.value.isdigit() or ev.value.lstrip("+-").isdigit():
+                    raise self.fail(ev.start_mark, f"the number {shown!r} is too long ({len(ev.value)} digits)") from None
+                raise self.fail(ev.start_mark, f"bad value {shown!r}: {getattr(exc, 'problem', exc)}") from None
         quotes = 2 if ev.style in ("'", '"') else 0
         verbatim = (
             ev.start_mark.line == ev.end_mark.line

@@ -167,3 +167,18 @@ def test_the_inlined_seed_and_uniform_loops_match_the_reference(seed, start, n):
 @functools.cache
 def _uncertain_sampler() -> Sampler:
     return Sampler(negsim.load("aleppo-uncertain"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("    p: 0.5\n", "    p: .nan\n"), "30:8: 'p' of event 'first_try' must be a finite number, not '.nan'"),
+        (("    p: 0.5\n", "    p: 1e-3\n"), "30:8: 'p' of event 'first_try' must be a number; YAML reads '1e-3' as text: write it with a decimal point, such as 1.0e-3"),
+        (("    jitter: 90m\n", "    jitter: 100000h\n"), "31:13: 'jitter' of event 'first_try' is longer than a week (168h)"),
+    ],
+)
+def test_numbers_yaml_reads_oddly_get_a_plain_message(write, change, message):
+    path = write(UNCERTAIN.replace(*change))
+    with pytest.raises(negsim.ScenarioError) as err:
+        negsim.load(path)
+    assert f"{path}:{message}" in [str(p) for p in err.value.problems]
