@@ -183,7 +183,8 @@ def resume(exercise: Exercise, path: str) -> Session:
         raise ScenarioError([Problem(loc, f"exercise '{exercise.id}' has changed since this session was saved; its decisions may no longer fit")])
     roles = data.get("roles")
     if not isinstance(roles, list) or not all(isinstance(r, str) and r in exercise.roles for r in roles):
-        raise ScenarioError([Problem(loc, f"the session's roles {roles!r} are not roles of this exercise")])
+        known = ", ".join(exercise.roles)
+        raise ScenarioError([Problem(loc, f"the session's roles {json.dumps(roles)} are not roles of this exercise (roles: {known})")])
     session = Session(exercise, tuple(roles))
     raw = data.get("actions")
     if not isinstance(raw, list):
@@ -208,7 +209,7 @@ def _replay_action(session: Session, item: object, loc: Loc, n: int) -> Session:
         try:
             at = datetime.fromisoformat(str(item.get("at")))
         except ValueError:
-            raise bad(f"fire needs the time it was fired at, not {item.get('at')!r}") from None
+            raise bad(f"fire needs the time it was fired at, not {json.dumps(item.get('at'))}") from None
         return session.add(Action(FIRE, inject.id, at=at))
     pos = session.position()
     if pos is None or pos.inject.id != inject.id:
@@ -216,6 +217,6 @@ def _replay_action(session: Session, item: object, loc: Loc, n: int) -> Session:
     if kind == DECIDE:
         option = item.get("option")
         if not isinstance(option, int) or isinstance(option, bool) or not 1 <= option <= len(inject.options):
-            raise bad(f"inject '{inject.id}' has no option {option!r}")
+            raise bad(f"inject '{inject.id}' has no option {json.dumps(option)}; options are 1 to {len(inject.options)}")
         return session.add(Action(DECIDE, inject.id, option, str(item.get("by") or "player")))
     return session.add(Action(kind, inject.id))
