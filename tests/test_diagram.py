@@ -18,7 +18,7 @@ from negsim.diagram import GRAPHVIZ_MISSING, build, graphviz_available, to_dot, 
 from negsim.errors import NegsimError
 from negsim.model import FrozenMap
 
-from .conftest import ARTICLE
+from .conftest import ARTICLE, MINIMAL
 from .test_cli import negsim_cmd
 
 BUNDLED = [b.id for b in negsim.bundled() if b.kind != "exercise"]
@@ -205,35 +205,10 @@ def test_what_ifs_change_the_drawn_path(article):
     assert "without militias" in to_mermaid(build(sc, trace)).split("\n")[1]
 
 
-HOSTILE = """\
-negsim: 1
-id: hostile
-title: 'A "deal"; # <script>alert(1)</script> {x}'
-timezone: "+00:00"
-facts:
-  ready: false
-parties:
-  alpha:
-    name: Alpha
-    conditions:
-      ok:
-        text: Alpha is ready
-        when: ready
-deal:
-  initial: open
-  states:
-    open: 'Talks are "open"; see #1 <b>now</b> \\ back'
-    signed: The deal is signed
-  transitions:
-    - trigger: sign
-      from: open
-      to: signed
-      consent: [alpha]
-timeline:
-  - at: 2020-01-01T10:00
-    id: first_try
-    trigger: sign
-"""
+# the minimal scenario, with text that must stay text in Mermaid and DOT
+HOSTILE = MINIMAL.replace("title: A minimal deal", """title: 'A "deal"; # <script>alert(1)</script> {x}'""").replace(
+    "    open: Talks are open", """    open: 'Talks are "open"; see #1 <b>now</b> \\ back'"""
+)
 
 
 def test_hostile_text_stays_text_in_mermaid_and_dot(write):
