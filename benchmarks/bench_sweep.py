@@ -53,6 +53,9 @@ from negsim.render.sweep import render_sweep_json  # noqa: E402
 from negsim.sample import run_seed  # noqa: E402
 from negsim.sweep import _engines, run_chunk, sweep  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_replay import RawAleppo  # noqa: E402  the article transcribed by hand, shared
+
 SWEEP_RATE_TARGET = 50_000
 FLOOR_SHARE_TARGET = 1 / 3
 SCALING_TARGET = 1.7
@@ -61,67 +64,30 @@ SCALING_TARGET = 1.7
 # --- the floor: the article's uncertain timeline, by hand ----------------------------
 
 
+# Minutes from the first event, per event of RawAleppo.TIMELINE (13 Dec 22:00 = 0).
+MINUTES = (0, 360, 420, 510, 540, 600, 660, 720, 750, 780, 810, 960, 1200, 1260, 1380, 1530, 1540, 1550)
+# What aleppo-uncertain makes uncertain: timeline index -> (p, jitter in minutes); and the checkpoints' draw.
+UNCERTAIN = {4: (0.7, 60), 12: (0.7, 0), 13: (0.6, 180)}
+P_CHECKPOINTS_OPEN = 1 / 3
+
+
 def floor_runs(n: int, seed: int) -> Counter[str]:
-    """n runs of aleppo-uncertain written out by hand; returns final-state counts."""
-    conditions = {  # party -> condition -> (active at start, test)
-        "government": {
-            "surrender_or_leave": (True, lambda f: f["rebels_ready_to_leave"]),
-            "hostages": (False, lambda f: f["hostages_released"]),
-            "wanted_fighters": (False, lambda f: f["wanted_fighters_handed_over"]),
-            "evacuee_cap": (False, lambda f: f["evacuees_sought"] <= 2000),
-        },
-        "russia": {"rebels_leave": (True, lambda f: f["rebels_ready_to_leave"])},
-        "iran": {
-            "foua_kfraya": (False, lambda f: f["foua_kfraya_siege_lifted"] or f["foua_kfraya_wounded_offered"]),
-            "iranian_remains": (False, lambda f: f["iranian_remains_returned"]),
-        },
-        "turkey": {"to_idlib": (True, lambda f: f["destination"] == "idlib")},
-        "rebels": {"siege_kept": (True, lambda f: not f["foua_kfraya_siege_lifted"])},
-        "militias": {"open_checkpoints": (True, lambda f: f["checkpoints_open"])},
-    }
-    table = {
-        ("negotiating", "agree"): [("agreed", None, ("russia", "turkey", "government", "rebels"))],
-        ("agreed", "stage_buses"): [("buses_staged", lambda f: f["buses_at_meeting_points"], ("government",))],
-        ("buses_staged", "depart"): [("evacuating", None, ("militias", "government", "rebels"))],
-        ("buses_staged", "turn_back"): [("turned_back", None, ())],
-        **{(s, "collapse"): [("collapsed", lambda f: f["shelling"], ())] for s in ("agreed", "buses_staged", "evacuating", "turned_back")},
-        **{(s, "renegotiate"): [("renegotiated", None, ("government", "iran", "rebels", "russia", "turkey"))] for s in ("turned_back", "collapsed")},
-        ("renegotiated", "reinstate"): [("reinstated", lambda f: f["buses_and_convoys_agreed"], ("russia", "turkey", "government", "rebels"))],
-    }
-    # (minute, p, jitter, if, set, add, drop, trigger, otherwise)
-    events = [
-        (0, None, 0, None, {"rebels_ready_to_leave": True}, (), (), "agree", None),
-        (360, None, 0, None, {"buses_at_meeting_points": True}, (), (), "stage_buses", None),
-        (420, None, 0, None, {}, (), (), "depart", "turn_back"),
-        (510, None, 0, lambda f: f["state"] == "turned_back", {}, (), (), None, None),
-        (540, 0.7, 60, lambda f: f["state"] != "evacuating", {"shelling": True}, (), (), "collapse", None),
-        (600, None, 0, lambda f: f["shelling"], {"rebels_retaliated": True}, (), (), None, None),
-        (660, None, 0, None, {}, (), (), None, None),
-        (720, None, 0, None, {}, (("iran", "foua_kfraya"),), (), None, None),
-        (750, None, 0, None, {}, (("government", "hostages"), ("government", "wanted_fighters")), (), None, None),
-        (780, None, 0, None, {}, (("iran", "iranian_remains"),), (), None, None),
-        (810, None, 0, None, {"evacuees_sought": 10000}, (("government", "evacuee_cap"),), (), None, None),
-        (960, None, 0, None, {}, (), (), "renegotiate", None),
-        (1200, 0.7, 0, None, {"foua_kfraya_wounded_offered": True}, (), (), None, None),
-        (1260, 0.6, 180, None, {}, (), (("government", "hostages"), ("government", "wanted_fighters"), ("iran", "iranian_remains")), None, None),
-        (1380, None, 0, None, {"buses_and_convoys_agreed": True, "evacuees_sought": 2000}, (), (), "renegotiate", None),
-        (1530, None, 0, None, {"shelling": False}, (), (), "reinstate", None),
-        (1540, None, 0, None, {"shelling": True}, (), (), None, None),
-        (1550, None, 0, None, {}, (), (), None, None),
-    ]
-    start_facts = {
-        "rebels_ready_to_leave": False, "destination": "idlib", "buses_at_meeting_points": False,
-        "checkpoints_open": False, "shelling": False, "rebels_retaliated": False, "evacuees_sought": 2000,
-        "foua_kfraya_siege_lifted": False, "foua_kfraya_wounded_offered": False, "hostages_released": False,
-        "wanted_fighters_handed_over": False, "iranian_remains_returned": False, "buses_and_convoys_agreed": False,
-    }
+    """n runs of aleppo-uncertain by hand, on bench_replay's transcription of the article
+    (RawAleppo's facts, conditions, transitions and timeline); returns final-state counts."""
+    conditions = RawAleppo.CONDITIONS
+    table: dict[tuple[str, str], list] = {}
+    for trigger, sources, dest, guard, consent in RawAleppo.TRANSITIONS:
+        for source in sources:
+            table.setdefault((source, trigger), []).append((dest, guard, consent))
+    events = [(m, *UNCERTAIN.get(k, (None, 0)), *ev) for k, (m, ev) in enumerate(zip(MINUTES, RawAleppo.TIMELINE))]
+    start_facts = RawAleppo.FACTS
     start_active = {(p, c) for p, cs in conditions.items() for c, (on, _) in cs.items() if on}
     finals: Counter[str] = Counter()
     rng = random.Random(seed)
     rand = rng.random
     for _ in range(n):
         facts = dict(start_facts)
-        facts["checkpoints_open"] = rand() < 1 / 3
+        facts["checkpoints_open"] = rand() < P_CHECKPOINTS_OPEN
         facts["state"] = state = "negotiating"
         active = set(start_active)
         timed = []

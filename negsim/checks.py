@@ -24,6 +24,14 @@ MAX_JITTER = 7 * 24 * 60  # a week, in minutes
 LOCAL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?\Z")
 
 
+# The key that opens each kind of negsim file, and how to use a file of that kind elsewhere.
+FILE_KINDS = {
+    "negsim": ("scenario", "run it with 'negsim replay FILE'"),
+    "negsim-variant": ("variant", "use it with --variant FILE"),
+    "negsim-exercise": ("exercise", ""),
+}
+
+
 class Checker:
     def __init__(self, path: str):
         self.path = path
@@ -38,6 +46,28 @@ class Checker:
         if self.problems:
             unique = dict.fromkeys(self.problems)
             raise ScenarioError(sorted(unique, key=lambda p: (p.loc.line, p.loc.col)))
+
+    def format_header(self, top: Map, key: str, version: int = 1) -> bool:
+        """Check the line that opens a file (``negsim: 1``, ``negsim-variant: 1``, ...).
+
+        A file of another kind is named as such, with how to use it instead.
+        """
+        kind = FILE_KINDS[key][0]
+        node = top.get(key)
+        if node is None:
+            for other, (other_kind, hint) in FILE_KINDS.items():
+                if other != key and top.get(other) is not None:
+                    self.error(top.loc, f"this is {_an(other_kind)} file, not {_an(kind)}" + (f"; {hint}" if hint else ""))
+                    return False
+            self.error(top.loc, f"not a negsim {kind}: the first line should be '{key}: {version}'")
+            return False
+        if not (isinstance(node, Scalar) and type(node.value) is int and node.value == version):
+            shown = f"a {node.kind}" if not isinstance(node, Scalar) else (
+                f'"{node.text}"' if isinstance(node.value, str) else node.text
+            )
+            self.error(node, f"{kind} format version {shown} is not supported; this negsim reads '{key}: {version}'")
+            return False
+        return True
 
     # --- shapes -------------------------------------------------------------
     def mapping(self, node: Node | None, what: str) -> Map | None:
@@ -219,6 +249,10 @@ class Checker:
         except GuardError as exc:
             self.error(_guard_loc(node, exc.offset), f"{what}: {exc.message}")
             return None
+
+
+def _an(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def _guard_loc(node: Scalar, offset: int) -> Loc:

@@ -202,14 +202,13 @@ def output_options(f=None, *, formats: tuple[str, ...] = ("text", "json")):  # n
         "--format", "fmt", type=click.Choice(list(formats)), default=formats[0], show_default=True,
         help="Output for people (text), scripts (json) or event-data tools (events-csv).",
     )
-    options = [
-        fmt,
-        click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
-        click.option("--force", is_flag=True, help="Let the files this command writes replace existing ones."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    return fmt(file_options(f))
+
+
+def file_options(f):  # noqa: ANN001, ANN201 - a decorator
+    """-o/--output and --force: where a command writes, and whether it may replace a file."""
+    f = click.option("--force", is_flag=True, help="Let the files this command writes replace existing ones.")(f)
+    return click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")(f)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -622,8 +621,7 @@ def new(name: str, from_: str | None) -> None:
 
 @cli.command()
 @click.argument("kind", metavar="KIND")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@file_options
 def schema(kind: str, output: str | None, force: bool) -> None:
     """Print the JSON Schema of a file format: KIND is scenario, variant or exercise.
 

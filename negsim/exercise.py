@@ -174,18 +174,7 @@ def build_exercise(root: Node, path: str, digest: str) -> Exercise:
     if top is None:
         c.raise_if_any()
     assert top is not None
-    version = top.get("negsim-exercise")
-    if version is None:
-        if top.get("negsim") is not None:
-            c.error(top.loc, "this is a scenario file, not an exercise; run it with 'negsim replay FILE'")
-        elif top.get("negsim-variant") is not None:
-            c.error(top.loc, "this is a variant file, not an exercise; use it with --variant FILE")
-        else:
-            c.error(top.loc, "not a negsim exercise: the first line should be 'negsim-exercise: 1'")
-        c.raise_if_any()
-    if not (isinstance(version, Scalar) and type(version.value) is int and version.value == FORMAT_VERSION):
-        shown = version.text if isinstance(version, Scalar) else "a " + version.kind  # type: ignore[union-attr]
-        c.error(version, f"exercise format version {shown} is not supported; this negsim reads 'negsim-exercise: {FORMAT_VERSION}'")  # type: ignore[arg-type]
+    if not c.format_header(top, "negsim-exercise", FORMAT_VERSION):
         c.raise_if_any()
     c.keys(top, "the exercise", REQUIRED, OPTIONAL)
     id_node = top.get("id")

@@ -94,26 +94,6 @@ def build(root: Node, path: str, sha256: str = "") -> Scenario:
     return _Builder(path).build(root, sha256)
 
 
-def _format_check(c: Checker, root: Map) -> bool:
-    version = root.get("negsim")
-    if version is None and root.get("negsim-variant") is not None:
-        c.error(root.loc, "this is a variant file, not a scenario; use it with --variant FILE")
-        return False
-    if version is None and root.get("negsim-exercise") is not None:
-        c.error(root.loc, "this is an exercise file, not a scenario")
-        return False
-    if version is None:
-        c.error(root.loc, "not a negsim scenario: the first line should be 'negsim: 1'")
-        return False
-    if not (isinstance(version, Scalar) and type(version.value) is int and version.value == FORMAT_VERSION):
-        shown = f"a {version.kind}" if not isinstance(version, Scalar) else (
-            f'"{version.text}"' if isinstance(version.value, str) else version.text
-        )
-        c.error(version, f"scenario format version {shown} is not supported; this negsim reads 'negsim: {FORMAT_VERSION}'")
-        return False
-    return True
-
-
 class _Builder:
     def __init__(self, path: str):
         self.c = Checker(path)
@@ -130,7 +110,7 @@ class _Builder:
         if top is None:
             c.raise_if_any()
         assert top is not None
-        if not _format_check(c, top):
+        if not c.format_header(top, "negsim", FORMAT_VERSION):
             c.raise_if_any()
         c.keys(top, "the scenario", TOP_REQUIRED, TOP_OPTIONAL)
 

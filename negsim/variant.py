@@ -18,7 +18,7 @@ from .catalog import bundled
 from .checks import SCENARIO_ID, Checker
 from .errors import Loc, did_you_mean, known_names
 from .model import Condition, FrozenMap, Party, Scenario
-from .scenario import _Builder, _format_check, sha256_hex
+from .scenario import _Builder, sha256_hex
 from .yamlsource import Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
@@ -65,16 +65,7 @@ def build_variant(root: Node, path: str, digest: str, given: Scenario | None) ->
     if top is None:
         c.raise_if_any()
     assert top is not None
-    version = top.get("negsim-variant")
-    if version is None:
-        if top.get("negsim") is not None:
-            c.error(top.loc, "this is a scenario file, not a variant; run it with 'negsim replay FILE'")
-        else:
-            _format_check(c, top)
-        c.raise_if_any()
-    if not (isinstance(version, Scalar) and version.value == FORMAT_VERSION and not isinstance(version.value, bool)):
-        shown = version.text if isinstance(version, Scalar) else "a " + version.kind  # type: ignore[union-attr]
-        c.error(version, f"variant format version {shown} is not supported; this negsim reads 'negsim-variant: {FORMAT_VERSION}'")  # type: ignore[arg-type]
+    if not c.format_header(top, "negsim-variant", FORMAT_VERSION):
         c.raise_if_any()
     c.keys(top, "the variant", REQUIRED, OPTIONAL)
     id_node = top.get("id")

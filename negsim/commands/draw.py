@@ -6,13 +6,7 @@ import sys
 
 import click
 
-from ..cli import SEED, NegsimError, UsageError, _check_seed, _emit, whatif_options
-
-
-def _file_options(f):  # noqa: ANN001, ANN201 - a decorator
-    """-o/--output and --force, for commands whose --format is their own."""
-    f = click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")(f)
-    return click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")(f)
+from ..cli import SEED, NegsimError, UsageError, _check_seed, _emit, file_options, whatif_options
 
 
 @click.command()
@@ -25,7 +19,7 @@ def _file_options(f):  # noqa: ANN001, ANN201 - a decorator
 )
 @click.option("--path", "with_path", is_flag=True, help="Replay the scenario; mark the path taken and the blocked transitions.")
 @SEED
-@_file_options
+@file_options
 def diagram(
     scenario: str,
     variants: tuple[str, ...],
@@ -94,7 +88,7 @@ REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "m
 )
 @SEED
 @click.option("--runs", type=click.IntRange(1, 10_000_000), metavar="N", help="Add a sweep of N runs: the share of runs ending in each state, as a bar chart.")
-@_file_options
+@file_options
 def report(
     scenario: str,
     variants: tuple[str, ...],

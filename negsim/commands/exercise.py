@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_INPUT, UsageError, _emit, _count
+from ..cli import EXIT_INPUT, UsageError, _count, _emit, file_options
 
 
 @click.group()
@@ -120,8 +120,7 @@ def play(
 @exercise.command()
 @click.argument("exercise_file", metavar="EXERCISE")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "csv"]), default="markdown", show_default=True, help="A Markdown sheet, or a CSV master scenario events list.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@file_options
 def brief(exercise_file: str, fmt: str, output: str | None, force: bool) -> None:
     """The facilitator's sheet: brief, roles, injects and objectives.
 
