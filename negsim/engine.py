@@ -57,9 +57,7 @@ class Engine:
         self._active: set[str] = set()
         self._fails: list[Block] = []
         self._start_facts = {fid: f.value for fid, f in scenario.facts.items()}
-        self._uncertain = any(f.draw for f in scenario.facts.values()) or any(
-            e.p is not None or e.jitter for e in scenario.timeline
-        )
+        self._uncertain = bool(scenario.uncertain)
         self._sampler: Sampler | None = None
         self._start_active = frozenset(c.ref for p in scenario.parties.values() for c in p.conditions.values() if c.active)
         self._model = _Model()

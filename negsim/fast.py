@@ -85,7 +85,8 @@ class FastEngine(Engine):
             )
             for e in timeline
         )
-        self._at = tuple(int((e.at - first).total_seconds() // 60) for e in timeline) if first else ()
+        # each event's time in minutes from the first event (a run adds its shifts)
+        self.minutes = tuple(int((e.at - first).total_seconds() // 60) for e in timeline) if first else ()
         self._memo: dict[tuple, Played] = {}  # type: ignore[type-arg]
         self._all = tuple(range(len(timeline)))
         self._always = (True,) * len(timeline)
@@ -126,7 +127,7 @@ class FastEngine(Engine):
     def outcome(self, seed: int | None = None) -> Outcome:
         """One run's path, with times, and its blockers (``seed`` as for :meth:`run`)."""
         played, shifts = self.play(seed)
-        at = self._at
+        at = self.minutes
         return Outcome(played.path, (0, *(at[i] + shifts[i] for i in played.steps)), played.blocked)
 
     def _play(self, facts: tuple, happened: tuple[bool, ...], order: tuple[int, ...], memo: bool) -> Played:  # type: ignore[type-arg]

@@ -194,6 +194,10 @@ class Scenario(NamedTuple):
         """Every trigger name, in order of first appearance."""
         return tuple(dict.fromkeys(t.trigger for t in self.transitions))
 
+    def event(self, event_id: str) -> Event | None:
+        """The timeline event with this id, if any."""
+        return next((e for e in self.timeline if e.id == event_id), None)
+
     def condition(self, ref: str) -> Condition | None:
         """The condition named ``party.condition``, if any."""
         party, _, cond = ref.partition(".")

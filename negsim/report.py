@@ -126,11 +126,12 @@ def _entry(step: Step, sc: Scenario) -> Entry:
     lines: list[str] = []
     blocked: list[str] = []
     if step.outcome == SKIPPED:
-        cond = next((e.if_.text for e in sc.timeline if e.id == step.event and e.if_), "its condition")
+        ev = sc.event(step.event)
+        cond = ev.if_.text if ev is not None and ev.if_ else "its condition"
         lines.append(f"Did not happen: its condition '{cond}' did not hold (the deal was {step.from_state}).")
     if step.outcome == ABSENT:
-        p = next((e.p for e in sc.timeline if e.id == step.event), None)
-        chance = f" (it happens with p={p:g})" if p is not None else ""
+        ev = sc.event(step.event)
+        chance = f" (it happens with p={ev.p:g})" if ev is not None and ev.p is not None else ""
         lines.append(f"Did not happen in this sampled run{chance}.")
     for fid, v in step.set:
         fact = sc.facts.get(fid)

@@ -98,7 +98,6 @@ class Sampler:
         self.always = (True,) * self.n
         self.in_order = tuple(range(self.n))
         self.no_shift = (0,) * self.n
-        self.uncertain = bool(self.facts or self.chances or self.jitters)
         self.keys = [key for *_, key in self.facts] + [key for *_, key in self.chances] + [key for *_, key in self.jitters]
 
     def draw(self, seed: int) -> Sample:

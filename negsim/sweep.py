@@ -135,7 +135,7 @@ def _worker(scenarios: Sequence[Scenario]) -> None:
 def run_chunk(point: int, start: int, stop: int, seed: int, reach: str | None, label: str, rows: bool) -> Tally:
     """Runs ``start`` to ``stop`` of grid point ``point`` (engines set up by :func:`_engines`)."""
     engine = _ENGINES[point]
-    play, at = engine.play, engine._at
+    play, at = engine.play, engine.minutes
     first = engine.scenario.timeline[0].at if engine.scenario.timeline else None
     seen: dict[int, list] = {}  # id of a remembered course -> [course, runs]  # type: ignore[type-arg]
     reached: Counter[int] = Counter()

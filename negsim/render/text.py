@@ -34,11 +34,12 @@ def _step(step: Step, scenario: Scenario) -> list[str]:
     head = step.text or step.event
     lines = wrap(f"{head} [{step.event}]", PAD, f"{step.at:%H:%M}  ")
     if step.outcome == ABSENT:
-        p = next((e.p for e in scenario.timeline if e.id == step.event), None)
-        chance = f" (it happens with p={p:g})" if p is not None else ""
+        ev = scenario.event(step.event)
+        chance = f" (it happens with p={ev.p:g})" if ev is not None and ev.p is not None else ""
         return lines + wrap(f"did not happen in this sampled run{chance}", PAD + "  ", PAD)
     if step.outcome == SKIPPED:
-        cond = next((e.if_.text for e in scenario.timeline if e.id == step.event and e.if_), "its 'if'")
+        ev = scenario.event(step.event)
+        cond = ev.if_.text if ev is not None and ev.if_ else "its 'if'"
         return lines + wrap(f"did not happen: 'if: {cond}' did not hold (state {step.from_state})", PAD + "  ", PAD)
     for fid, v in step.set:
         lines.append(f"{PAD}set {fid} = {value(v)}")
