@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -79,34 +80,29 @@ def sweep(
     if not sc.uncertain and not quiet:
         click.echo(f"note: '{sc.id}' draws nothing at random, so every run is the same", err=True)
     total = runs * math.prod(len(v) for _, v in axes)
-    bar = None
-    if not quiet and total >= 50_000 and sys.stderr.isatty():
-        bar = click.progressbar(length=total, label="runs", file=sys.stderr, show_eta=True)
-        bar.__enter__()
     try:
-        if csv_path is not None:
-            from ..outputs import atomic
+        with contextlib.ExitStack() as stack:
+            bar = None
+            if not quiet and total >= 50_000 and sys.stderr.isatty():
+                bar = stack.enter_context(click.progressbar(length=total, label="runs", file=sys.stderr, show_eta=True))
+            rows = None
+            if csv_path is not None:
+                from ..outputs import atomic
 
-            with atomic(csv_path, force=force, option="--csv") as fh:
+                fh = stack.enter_context(atomic(csv_path, force=force, option="--csv"))
                 fh.write(csv_header(reach).encode())
-                result = run_sweep(
-                    sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
-                    rows=lambda text: fh.write(text.encode("utf-8")), progress=bar.update if bar else None,
-                )
-                if not result.complete:
-                    raise KeyboardInterrupt  # leave no half-written file behind
-        else:
+                rows = lambda text: fh.write(text.encode("utf-8"))  # noqa: E731
             result = run_sweep(
                 sc, runs, seed, grid=axes, reach=reach, workers=workers or default_workers(),
-                progress=bar.update if bar else None,
+                rows=rows, progress=bar.update if bar else None,
             )
+            if rows is not None and not result.complete:
+                raise KeyboardInterrupt  # leaving the block this way discards the half-written CSV
     except KeyboardInterrupt:
-        if bar:
-            bar.__exit__(None, None, None)
+        if csv_path is None:
+            raise
         click.echo(f"Interrupted: {csv_path} was not written.", err=True)
         click.get_current_context().exit(130)
-    if bar:
-        bar.__exit__(None, None, None)
     if csv_path is not None:
         click.echo(f"wrote {csv_path}", err=True)
     text = render_sweep_json(result) if fmt == "json" else render_sweep_text(result)
